@@ -1,0 +1,122 @@
+package org.mosaicpacs.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import javax.sql.DataSource;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The distribution as an admin meets it: it boots healthy, features come and go, deploy/ works. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DistributionIT extends MosaicTestSupport {
+
+    private static final String DATASOURCE = "(dataSourceName=mosaic)";
+
+    @Configuration
+    public Option[] config() {
+        return distribution();
+    }
+
+    @Test
+    public void healthAnswers200ListingEveryMosaicComponentOnceBooted() {
+        await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
+
+        HttpAnswer health = httpGet("/health");
+        assertTrue(health.body(), health.body().startsWith("{\"status\":\"UP\",\"bootFinished\":true,"));
+        assertTrue(health.body(), health.body().contains(
+                "{\"name\":\"org.mosaicpacs.health.internal.HealthServlet\",\"bundle\":\"mosaic-health\",\"state\":\"UP\""));
+        assertTrue(health.body(), health.body().endsWith("\"problems\":[]}"));
+    }
+
+    @Test
+    public void consoleShowsTheSameHealthAsATable() {
+        await("the archive to be up", () -> httpGet("/health").status() == 200);
+
+        String output = executeCommand("mosaic:health");
+
+        assertTrue(output, output.startsWith("Mosaic PACS is UP"));
+        assertTrue(output, output.contains("org.mosaicpacs.health.internal.HealthServiceImpl"));
+    }
+
+    @Test
+    public void embeddedDerbyIsSwappedOutAndBackWhileTheArchiveRuns() throws SQLException {
+        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        assertTrue(executeCommand("feature:list -i"), executeCommand("feature:list -i").contains("mosaic-derby"));
+        try (Connection c = service(DataSource.class, DATASOURCE).getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE swap_check (id INT PRIMARY KEY, note VARCHAR(40))");
+            s.execute("INSERT INTO swap_check VALUES (1, 'written before the swap')");
+        }
+
+        executeCommand("feature:uninstall mosaic-derby");
+        await("the DataSource to go away", () -> !hasService(DataSource.class, DATASOURCE));
+        assertFalse(executeCommand("feature:list -i").contains("mosaic-derby "));
+        assertEquals("the rest of the archive stays up", 200, httpGet("/health").status());
+
+        executeCommand("feature:install mosaic-derby");
+        try (Connection c = service(DataSource.class, DATASOURCE).getConnection(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT note FROM swap_check WHERE id = 1")) {
+            assertTrue("the row written before the swap is still there", rows.next());
+            assertEquals("written before the swap", rows.getString(1));
+        }
+        await("the archive to be up again", () -> httpGet("/health").status() == 200);
+    }
+
+    @Test
+    public void bundleDroppedIntoDeployIsActivatedAndRemovedWithItsFile() throws IOException {
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Path jar = deploy.resolve("mosaic-dropin-check.jar");
+        Path partial = Files.createTempFile("dropin", ".tmp");
+        Files.write(partial, bundleJar("org.mosaicpacs.itest.dropin"));
+        Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING);
+
+        await("the dropped bundle to be active", () -> state("org.mosaicpacs.itest.dropin") == Bundle.ACTIVE);
+
+        Files.delete(jar);
+        await("the bundle to be uninstalled", () -> state("org.mosaicpacs.itest.dropin") == Bundle.UNINSTALLED);
+    }
+
+    private int state(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .mapToInt(Bundle::getState)
+                .findFirst().orElse(Bundle.UNINSTALLED);
+    }
+
+    private static byte[] bundleJar(String symbolicName) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            out.flush();
+        }
+        return bytes.toByteArray();
+    }
+}
