@@ -20,6 +20,7 @@ import java.util.jar.Manifest;
 
 import javax.sql.DataSource;
 
+import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -97,6 +98,23 @@ public class DistributionIT extends MosaicTestSupport {
 
         Files.delete(jar);
         await("the bundle to be uninstalled", () -> state("org.mosaicpacs.itest.dropin") == Bundle.UNINSTALLED);
+    }
+
+    @Test
+    public void pluginMadeFromTheTemplateJoinsTheHealthReportWhenDeployed() throws IOException {
+        Path plugin = Path.of(System.getProperty("mosaic.template.plugin", "none"));
+        Assume.assumeTrue("the plugin template's test did not run in this build", Files.isRegularFile(plugin));
+        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "space-check.jar");
+        Path partial = Files.createTempFile("space-check", ".tmp");
+        Files.copy(plugin, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, deployed, StandardCopyOption.REPLACE_EXISTING);
+
+        await("the plugin's check in /health", () -> httpGet("/health").body().contains("\"name\":\"free space of "));
+        assertEquals(200, httpGet("/health").status());
+
+        Files.delete(deployed);
+        await("the plugin's check to leave /health", () -> !httpGet("/health").body().contains("free space of "));
     }
 
     private int state(String symbolicName) {

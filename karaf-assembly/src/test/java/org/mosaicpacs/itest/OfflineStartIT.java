@@ -1,0 +1,146 @@
+package org.mosaicpacs.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distribution archive as a user gets it: unpacked and started with {@code bin/start}, with no
+ * network (Maven offline) and an empty home folder (no ~/.m2), on ports set by MOSAIC_* variables.
+ * Everything it boots must come from its own system/ folder.
+ */
+class OfflineStartIT {
+
+    private static final Duration BOOT = Duration.ofSeconds(120);
+
+    /** Kept after the run (under target/) so that its karaf.log can be read when the test fails. */
+    private final Path work = Path.of("target", "offline-start").toAbsolutePath();
+
+    private Path home;
+    private Map<String, String> environment;
+
+    @BeforeEach
+    void unpack() throws Exception {
+        if (Files.exists(work)) {
+            run(List.of("rm", "-rf", work.toString()), Map.of(), Duration.ofSeconds(60));
+        }
+        Files.createDirectories(work);
+        Path archive = Path.of(System.getProperty("mosaic.distribution"));
+        run(List.of("tar", "xzf", archive.toString(), "-C", work.toString()), Map.of(), Duration.ofSeconds(60));
+        try (Stream<Path> entries = Files.list(work)) {
+            home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        // Free ports for everything that listens, so the test never meets another Karaf.
+        edit(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", freePort());
+        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", freePort());
+        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", freePort());
+        Path emptyHome = Files.createDirectories(work.resolve("empty-home"));
+        environment = Map.of(
+                "HOME", emptyHome.toString(),
+                "MOSAIC_HTTP_PORT", Integer.toString(freePort()),
+                "MOSAIC_DATA", work.resolve("archive-data").toString(),
+                "EXTRA_JAVA_OPTS", "-Duser.home=" + emptyHome + " -Dorg.ops4j.pax.url.mvn.offline=true");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (home != null && Files.exists(home.resolve("data/port"))) {
+            run(List.of(home.resolve("bin/stop").toString()), environment, Duration.ofSeconds(60));
+            // bin/stop only asks; wait until bin/status says it is gone.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                Process status = new ProcessBuilder(home.resolve("bin/status").toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (status.waitFor() != 0) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            fail("Mosaic PACS did not stop within 60 s");
+        }
+    }
+
+    @Test
+    void startsHealthyFromItsOwnSystemFolderWithNoNetworkAndNoLocalMavenRepository() throws Exception {
+        run(List.of(home.resolve("bin/start").toString()), environment, Duration.ofSeconds(60));
+
+        int status = -1;
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (status != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            status = status("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
+        }
+
+        String log = Files.readString(home.resolve("data/log/karaf.log"));
+        assertEquals(200, status, () -> "GET /health after " + BOOT.toSeconds() + " s; errors in karaf.log:\n" + errors(log));
+        assertTrue(errors(log).isEmpty(), () -> "karaf.log has errors:\n" + errors(log));
+        try (Stream<Path> files = Files.list(Path.of(environment.get("HOME")))) {
+            assertEquals(List.of(), files.collect(Collectors.toList()), "nothing is written to the user's home");
+        }
+    }
+
+    private static String errors(String log) {
+        return log.lines().filter(l -> l.contains("| ERROR |")).collect(Collectors.joining("\n"));
+    }
+
+    private static int status(String url) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(5000);
+            int code = connection.getResponseCode();
+            connection.disconnect();
+            return code;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void run(List<String> command, Map<String, String> env, Duration timeout) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(command + " did not finish in " + timeout);
+        }
+        assertEquals(0, process.exitValue(), () -> command + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static void edit(Path cfg, String key, int value) throws IOException {
+        String text = Files.readString(cfg);
+        String edited = text.replaceAll("(?m)^" + key + "\\s*=.*$", key + " = " + value);
+        if (edited.equals(text)) {
+            edited = text + System.lineSeparator() + key + " = " + value + System.lineSeparator();
+        }
+        Files.writeString(cfg, edited);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
