@@ -454,7 +454,9 @@ public final class Association {
                 fire(Event.Evt14, null);
             }
             case AA_1, AA_7, AA_8 -> {
-                AAbort abort = arg instanceof AAbort a ? a : AAbort.byUser();
+                // A-ABORT requested (Evt15) or protocol error (Evt19) carry the A-ABORT to send; any other
+                // PDU arriving where PS3.8 expects none is answered with reason "unexpected PDU".
+                AAbort abort = arg instanceof AAbort a ? a : AAbort.byProvider(AAbort.UNEXPECTED_PDU);
                 if (closeCause == null) {
                     closeCause = new AssociationAbortedException(action == Action.AA_1 && abort.source() == 0
                             ? "aborted locally" : "protocol error, sent", abort);
@@ -565,17 +567,7 @@ public final class Association {
             case Pdu.A_RELEASE_RP -> Event.Evt13;
             default -> Event.Evt16;
         };
-        Object arg = pdu;
-        if (event == Event.Evt6 || event == Event.Evt10 || event == Event.Evt12 || event == Event.Evt13
-                || event == Event.Evt3 || event == Event.Evt4) {
-            // PDUs arriving where PS3.8 expects none are answered with a provider abort, reason unexpected PDU.
-            State s = state;
-            Action a = StateTable.action(s, event);
-            if (a == Action.AA_8 || a == Action.AA_1 || a == Action.AA_7) {
-                arg = AAbort.byProvider(AAbort.UNEXPECTED_PDU);
-            }
-        }
-        fire(event, arg);
+        fire(event, pdu);
     }
 
     private void deliver(PDataTF pdata) {
