@@ -319,4 +319,67 @@ class AssociationTest {
         AssociationAbortedException e = assertInstanceOf(AssociationAbortedException.class, as.closeCause());
         assertEquals(AAbort.byUser(), e.abort(), "the acceptor's user aborted");
     }
+
+    @Test
+    void acceptorMaySendPendingResponsesBeforeAnsweringRelease() throws Exception {
+        serverHandler = new TestHandler(false);
+        serverHandler.releaseHook = as -> {
+            // Sta8: the C-ECHO-RQ was held back; answer it now (AR-7), then the release (AR-4).
+            TestHandler.Message rq = serverHandler.messages.poll();
+            assertNotNull(rq);
+            as.sendMessage(1, new ByteArrayInputStream(CommandSets.echoResponse(
+                    CommandSets.us(CommandSets.parse(rq.command()), 0x0110))), null);
+            as.releaseResponse();
+        };
+        startServer();
+        TestHandler client = new TestHandler(false);
+        Association as = connect(echoRQ("MOSAIC", 16384), client);
+        as.sendMessage(1, new ByteArrayInputStream(CommandSets.echoRequest(9)), null);
+        as.release(); // Sta7 receives the P-DATA (AR-6), then A-RELEASE-RP (AR-3)
+        TestHandler.Message rsp = client.messages.poll(10, TimeUnit.SECONDS);
+        assertNotNull(rsp, "response delivered while awaiting A-RELEASE-RP");
+        assertEquals(9, CommandSets.us(CommandSets.parse(rsp.command()), 0x0120));
+        assertNull(as.closeCause());
+    }
+
+    @Test
+    void acceptTimeoutAbortsASilentAcceptor() throws Exception {
+        try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Future<Pdu> fake = executor.submit(() -> {
+                try (RawPeer peer = new RawPeer(listener.accept())) {
+                    assertInstanceOf(AAssociateRQ.class, peer.read());
+                    return peer.read(); // never answers; expects the requestor's A-ABORT
+                }
+            });
+            IOException e = assertThrows(IOException.class, () -> Association.connect(
+                    new Connection().setAcceptTimeout(200), new Connection("127.0.0.1", listener.getLocalPort()),
+                    echoRQ("FAKE", 16384), new TestHandler(false), executor, scheduler));
+            assertTrue(e.getMessage().contains("A-ASSOCIATE-AC"), e.getMessage());
+            assertEquals(AAbort.byUser(), fake.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void abortFromTheAcceptorReachesTheRequestor() throws Exception {
+        startServer();
+        TestHandler client = new TestHandler(false);
+        Association as = connect(echoRQ("MOSAIC", 16384), client);
+        serverHandler.established.poll(10, TimeUnit.SECONDS).abort();
+        assertTrue(as.awaitClose(10, TimeUnit.SECONDS));
+        assertEquals(AAbort.byUser(), assertInstanceOf(AssociationAbortedException.class, as.closeCause()).abort());
+        assertNotNull(client.closed.poll(10, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, as::release);
+    }
+
+    @Test
+    void connectionRefused() throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        TestHandler client = new TestHandler(false);
+        assertThrows(java.net.ConnectException.class, () -> Association.connect(new Connection(),
+                new Connection("127.0.0.1", port), echoRQ("X", 16384), client, executor, scheduler));
+        assertNotNull(client.closed.poll(10, TimeUnit.SECONDS));
+    }
 }

@@ -30,6 +30,13 @@ final class TestHandler implements AssociationHandler {
     private final Map<Integer, byte[]> pendingCommands = new HashMap<>();
     private final Map<Integer, ByteArrayOutputStream> dataSets = new HashMap<>();
 
+    /** If set, answers A-RELEASE indications instead of the default immediate response. */
+    volatile ReleaseHook releaseHook;
+
+    interface ReleaseHook {
+        void onReleaseRequest(Association as) throws IOException;
+    }
+
     TestHandler(boolean respond) {
         this.respond = respond;
     }
@@ -75,6 +82,16 @@ final class TestHandler implements AssociationHandler {
         } else if (m.dataSet() != null) {
             as.sendMessage(m.presentationContextId(), new ByteArrayInputStream(m.command()),
                     new ByteArrayInputStream(m.dataSet()));
+        }
+    }
+
+    @Override
+    public void onReleaseRequest(Association as) throws IOException {
+        ReleaseHook hook = releaseHook;
+        if (hook == null) {
+            as.releaseResponse();
+        } else {
+            hook.onReleaseRequest(as);
         }
     }
 
