@@ -293,6 +293,13 @@ class AssociationTest {
                     new PresentationDataValue(1, false, true, new byte[10]))); // data inside a command
             assertEquals(AAbort.byProvider(AAbort.INVALID_PDU_PARAMETER_VALUE), peer.read());
         }
+        try (RawPeer peer = RawPeer.connect(server.getLocalPort())) {
+            peer.send(echoRQ("MOSAIC", 16384));
+            assertInstanceOf(AAssociateAC.class, peer.read());
+            // Longer than the 16 KiB we advertised: refused from the PDU header.
+            peer.send(PDataTF.of(new PresentationDataValue(1, true, true, new byte[16384])));
+            assertEquals(AAbort.byProvider(AAbort.INVALID_PDU_PARAMETER_VALUE), peer.read());
+        }
     }
 
     @Test
