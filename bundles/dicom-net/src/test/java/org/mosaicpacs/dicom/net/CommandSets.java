@@ -40,6 +40,20 @@ final class CommandSets {
         return encode(e);
     }
 
+    static final int C_STORE_RQ = 0x0001;
+    static final int C_STORE_RSP = 0x8001;
+
+    static byte[] storeResponse(Map<Integer, byte[]> rq) {
+        Map<Integer, byte[]> e = new LinkedHashMap<>();
+        e.put(0x0002, rq.get(0x0002));
+        e.put(0x0100, us(C_STORE_RSP));
+        e.put(0x0120, rq.get(0x0110));
+        e.put(0x0800, us(NO_DATA_SET));
+        e.put(0x0900, us(0));
+        e.put(0x1000, rq.get(0x1000));
+        return encode(e);
+    }
+
     /** A made-up command (field 0x0FFF) announcing a data set, for streaming tests. */
     static byte[] testCommandWithData(int messageId) {
         Map<Integer, byte[]> e = new LinkedHashMap<>();

@@ -39,6 +39,9 @@ class DcmtkInteropTest {
     static final Path ECHOSCU = Path.of("/usr/bin/echoscu");
     static final Path STORESCP = Path.of("/usr/bin/storescp");
     static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+    static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
+    static final Path STORESCU = Path.of("/usr/bin/storescu");
+    static final Path DUMP2DCM = Path.of("/usr/bin/dump2dcm");
 
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
@@ -64,11 +67,14 @@ class DcmtkInteropTest {
         scheduler.shutdownNow();
     }
 
+    private final TestHandler serverHandler = new TestHandler(true);
+
     private int startServer() throws IOException {
-        Connection conn = new Connection("127.0.0.1", 0);
+        Connection conn = new Connection("127.0.0.1", 0).setMaxPduLengthReceive(16384);
         Device device = new Device("interop").addConnection(conn).addApplicationEntity(new ApplicationEntity("MOSAIC")
-                .addTransferCapability(TransferCapability.of(CommandSets.VERIFICATION, Role.SCP)));
-        server = new AssociationServer(device, conn, new TestHandler(true), executor, scheduler);
+                .addTransferCapability(TransferCapability.of(CommandSets.VERIFICATION, Role.SCP))
+                .addTransferCapability(TransferCapability.of(SECONDARY_CAPTURE, Role.SCP)));
+        server = new AssociationServer(device, conn, serverHandler, executor, scheduler);
         server.start();
         return server.getLocalPort();
     }
@@ -151,5 +157,48 @@ class DcmtkInteropTest {
         assertEquals(0, CommandSets.us(cmd, 0x0900));
         as.release();
         assertEquals(State.Sta1, as.state());
+    }
+
+    @Test
+    void storescuStreamsAFragmentedDataSet(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(STORESCU) && Files.isExecutable(DUMP2DCM), "DCMTK storescu/dump2dcm missing");
+        byte[] pixels = new byte[300_000];
+        new java.util.Random(3).nextBytes(pixels);
+        Files.write(dir.resolve("pixels.raw"), pixels);
+        Files.writeString(dir.resolve("sc.dump"), String.join("\n",
+                "(0002,0010) UI =LittleEndianExplicit",
+                "(0008,0016) UI =SecondaryCaptureImageStorage",
+                "(0008,0018) UI [1.2.826.0.1.3680043.2.99.7.1]",
+                "(0008,0060) CS [OT]",
+                "(0010,0010) PN [Test^Patient]",
+                "(0020,000d) UI [1.2.826.0.1.3680043.2.99.7.2]",
+                "(0020,000e) UI [1.2.826.0.1.3680043.2.99.7.3]",
+                "(0028,0002) US 1",
+                "(0028,0004) CS [MONOCHROME2]",
+                "(0028,0010) US 300",
+                "(0028,0011) US 500",
+                "(0028,0100) US 16",
+                "(0028,0101) US 16",
+                "(0028,0102) US 15",
+                "(0028,0103) US 0",
+                "(7fe0,0010) OW =" + dir.resolve("pixels.raw"), ""));
+        Path file = dir.resolve("sc.dcm");
+        Result made = run(DUMP2DCM.toString(), "--write-xfer-little", dir.resolve("sc.dump").toString(),
+                file.toString());
+        assertEquals(0, made.exit(), made.output());
+        int port = startServer();
+        Result r = run(STORESCU.toString(), "-v", "-aet", "TESTSCU", "-aec", "MOSAIC", "127.0.0.1",
+                Integer.toString(port), file.toString());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("Received Store Response (Success)"), r.output());
+        TestHandler.Message stored = serverHandler.messages.poll(10, TimeUnit.SECONDS);
+        assertNotNull(stored);
+        assertEquals(CommandSets.C_STORE_RQ, CommandSets.us(CommandSets.parse(stored.command()), 0x0100));
+        byte[] dataSet = stored.dataSet();
+        assertTrue(dataSet.length > pixels.length, "data set with pixel data: " + dataSet.length);
+        assertTrue(java.util.Arrays.equals(pixels, 0, pixels.length, dataSet, dataSet.length - pixels.length,
+                dataSet.length), "pixel data arrives intact at the end of the data set");
+        assertTrue(serverHandler.dataFragmentSizes.size() >= pixels.length / 16384, "fragmented");
+        assertTrue(serverHandler.dataFragmentSizes.stream().allMatch(n -> n <= 16384 - 6), "within our maximum");
     }
 }

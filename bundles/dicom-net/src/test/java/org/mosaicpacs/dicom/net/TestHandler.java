@@ -79,6 +79,8 @@ final class TestHandler implements AssociationHandler {
         if (CommandSets.us(cmd, 0x0100) == CommandSets.C_ECHO_RQ) {
             as.sendMessage(m.presentationContextId(),
                     new ByteArrayInputStream(CommandSets.echoResponse(CommandSets.us(cmd, 0x0110))), null);
+        } else if (CommandSets.us(cmd, 0x0100) == CommandSets.C_STORE_RQ) {
+            as.sendMessage(m.presentationContextId(), new ByteArrayInputStream(CommandSets.storeResponse(cmd)), null);
         } else if (m.dataSet() != null) {
             as.sendMessage(m.presentationContextId(), new ByteArrayInputStream(m.command()),
                     new ByteArrayInputStream(m.dataSet()));
