@@ -137,7 +137,10 @@ public final class Connection {
         return this;
     }
 
-    /** @return the maximum P-DATA-TF length we advertise and accept; must not be 0 */
+    /**
+     * @return the maximum P-DATA-TF length an acceptor advertises and accepts; must not be 0. A requestor
+     *     advertises and enforces the Maximum Length of its own A-ASSOCIATE-RQ instead.
+     */
     public int getMaxPduLengthReceive() {
         return maxPduLengthReceive;
     }
