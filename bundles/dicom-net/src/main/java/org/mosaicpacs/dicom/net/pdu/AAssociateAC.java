@@ -6,8 +6,8 @@ import java.util.List;
  * A-ASSOCIATE-AC PDU (PS3.8 section 9.3.3).
  *
  * @param protocolVersion the protocol version bit field; bit 0 set means version 1
- * @param calledAETitle the called AE title, echoed from the request
- * @param callingAETitle the calling AE title, echoed from the request
+ * @param calledAETitle the called AE title, echoed from the request (not tested on receipt; may be blank)
+ * @param callingAETitle the calling AE title, echoed from the request (not tested on receipt; may be blank)
  * @param applicationContext the application context name UID
  * @param presentationContexts the answers, one per proposed presentation context
  * @param userInformation the user information item
@@ -19,8 +19,8 @@ public record AAssociateAC(int protocolVersion, String calledAETitle, String cal
     /** Validates the values and makes the list immutable. */
     public AAssociateAC {
         PduChecks.checkUnsignedShort("protocol version", protocolVersion);
-        calledAETitle = PduChecks.checkAETitle("called AE title", calledAETitle);
-        callingAETitle = PduChecks.checkAETitle("calling AE title", callingAETitle);
+        calledAETitle = PduChecks.checkEchoedAETitle("called AE title", calledAETitle);
+        callingAETitle = PduChecks.checkEchoedAETitle("calling AE title", callingAETitle);
         PduChecks.checkUid("application context", applicationContext);
         presentationContexts = List.copyOf(presentationContexts);
         if (userInformation == null) {

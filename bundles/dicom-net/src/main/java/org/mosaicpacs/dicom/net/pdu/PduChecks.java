@@ -49,6 +49,14 @@ final class PduChecks {
         return trimmed;
     }
 
+    /** The AE titles of an A-ASSOCIATE-AC are echoed but not tested (PS3.8 9.3.3): blank is tolerated. */
+    static String checkEchoedAETitle(String name, String aet) {
+        if (aet == null || aet.isBlank()) {
+            return "";
+        }
+        return checkAETitle(name, aet);
+    }
+
     static void checkAscii(String name, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

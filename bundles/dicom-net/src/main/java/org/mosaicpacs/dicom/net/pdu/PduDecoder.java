@@ -182,8 +182,8 @@ public final class PduDecoder {
     private static Pdu decodeAssociate(boolean rq, ByteBuffer bb) throws PduException {
         int version = bb.getShort() & 0xFFFF;
         bb.getShort();
-        String called = aeTitle(bb);
-        String calling = aeTitle(bb);
+        String called = aeTitle(bb, rq);
+        String calling = aeTitle(bb, rq);
         bb.position(bb.position() + 32);
         String applicationContext = null;
         List<PresentationContextRQ> rqContexts = new ArrayList<>();
@@ -401,9 +401,9 @@ public final class PduDecoder {
         return s.substring(0, end);
     }
 
-    private static String aeTitle(ByteBuffer bb) throws PduException {
+    private static String aeTitle(ByteBuffer bb, boolean required) throws PduException {
         String s = string(bb, 16).strip();
-        if (s.isEmpty()) {
+        if (s.isEmpty() && required) {
             throw new PduException(AAbort.INVALID_PDU_PARAMETER_VALUE, "empty AE title");
         }
         return s;

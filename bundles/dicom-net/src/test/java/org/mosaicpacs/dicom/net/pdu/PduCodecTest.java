@@ -249,4 +249,16 @@ class PduCodecTest {
         assertThrows(IllegalArgumentException.class, () -> AAssociateRQ.of("A\\B", "A", List.of(),
                 UserInformation.builder().build()));
     }
+
+    @Test
+    void blankAETitlesOfAnAcceptanceAreNotTested() throws IOException {
+        AAssociateAC ac = new AAssociateAC(1, "", "", AAssociateRQ.DICOM_APPLICATION_CONTEXT,
+                List.of(new PresentationContextAC(1, 0, IMPLICIT_LE)), UserInformation.builder().maxLength(0).build());
+        assertEquals("", ((AAssociateAC) roundTrip(ac)).calledAETitle());
+        // ... while a request needs both titles.
+        byte[] rq = PduEncoder.encode(fullRQ());
+        java.util.Arrays.fill(rq, 10, 26, (byte) ' ');
+        assertEquals(AAbort.INVALID_PDU_PARAMETER_VALUE,
+                assertThrows(PduException.class, () -> decoder.decode(rq)).abortReason());
+    }
 }
