@@ -1,0 +1,56 @@
+package org.mosaicpacs.dicom.net;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Buffers one PDV worth of bytes and sends it as a P-DATA-TF PDU when full and more bytes follow,
+ * so the final fragment, sent on close, always carries the "last" bit.
+ */
+final class PDataOutputStream extends OutputStream {
+
+    private final Association association;
+    private final int presentationContextId;
+    private final boolean command;
+    private final byte[] buffer;
+    private int count;
+    private boolean closed;
+
+    PDataOutputStream(Association association, int presentationContextId, boolean command) {
+        this.association = association;
+        this.presentationContextId = presentationContextId;
+        this.command = command;
+        this.buffer = new byte[association.maxPdvDataLength()];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("P-DATA stream closed");
+        }
+        while (len > 0) {
+            if (count == buffer.length) {
+                association.writePData(presentationContextId, command, false, buffer, count);
+                count = 0;
+            }
+            int n = Math.min(len, buffer.length - count);
+            System.arraycopy(b, off, buffer, count, n);
+            count += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            association.writePData(presentationContextId, command, true, buffer, count);
+        }
+    }
+}
