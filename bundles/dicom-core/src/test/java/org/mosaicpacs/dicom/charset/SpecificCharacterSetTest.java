@@ -340,7 +340,7 @@ class SpecificCharacterSetTest {
             SpecificCharacterSet.valueOf("GB18030"),
         };
         byte[] b = new byte[64];
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 1000; i++) {
             rnd.nextBytes(b);
             if (i % 2 == 0) {
                 b[rnd.nextInt(60)] = 0x1B;
