@@ -161,8 +161,8 @@ public final class SpecificCharacterSet {
                 extensions = true;
             }
         }
-        if (terms.size() == 1 && terms.get(0) == null) {
-            return ASCII;
+        if (terms.stream().allMatch(t -> t == null || t == Term.IR6)) {
+            return ASCII; // only the default repertoire was declared
         }
         List<String> out = new ArrayList<>();
         for (Term t : terms) {

@@ -61,6 +61,7 @@ class SpecificCharacterSetTest {
         assertSame(SpecificCharacterSet.ASCII, SpecificCharacterSet.valueOf("", " "));
         assertSame(SpecificCharacterSet.ASCII, SpecificCharacterSet.valueOf("ISO_IR 6"));
         assertSame(SpecificCharacterSet.ASCII, SpecificCharacterSet.valueOf("ISO 2022 IR 6"));
+        assertSame(SpecificCharacterSet.ASCII, SpecificCharacterSet.valueOf("", "ISO 2022 IR 6"));
         assertTrue(SpecificCharacterSet.ASCII.isASCII());
         assertEquals(0, SpecificCharacterSet.ASCII.codes().length);
     }
