@@ -221,7 +221,7 @@ public final class SpecificCharacterSet {
         }
         String delims = delimiters == null ? "" : delimiters;
         if (whole != null && !(terms.length > 1 && containsEsc(b, off, len))) {
-            return decodeWhole(b, off, len);
+            return decodeWhole(b, off, len, delims);
         }
         return decode2022(b, off, len, delims);
     }
@@ -235,20 +235,45 @@ public final class SpecificCharacterSet {
         return false;
     }
 
-    private String decodeWhole(byte[] b, int off, int len) {
-        if (whole == Term.IR192) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b, off, len))
-                        .toString();
-            } catch (CharacterCodingException e) {
-                // Not UTF-8 after all: most often Latin-1 written by a system that claims UTF-8.
-                return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    private String decodeWhole(byte[] b, int off, int len, String delims) {
+        if (whole != Term.IR192) {
+            return new String(b, off, len, whole.whole);
+        }
+        String s = strictUtf8(b, off, len);
+        if (s != null) {
+            return s;
+        }
+        if (delims.indexOf('\\') < 0) {
+            return new String(b, off, len, StandardCharsets.ISO_8859_1);
+        }
+        // Not UTF-8 after all, most often Latin-1 from a system that claims UTF-8: fall back value
+        // by value (0x5C never occurs inside a UTF-8 multi-byte sequence).
+        StringBuilder sb = new StringBuilder(len);
+        int end = off + len;
+        int start = off;
+        for (int i = off; i <= end; i++) {
+            if (i == end || b[i] == '\\') {
+                String v = strictUtf8(b, start, i - start);
+                sb.append(v != null ? v : new String(b, start, i - start, StandardCharsets.ISO_8859_1));
+                if (i < end) {
+                    sb.append('\\');
+                }
+                start = i + 1;
             }
         }
-        return new String(b, off, len, whole.whole);
+        return sb.toString();
+    }
+
+    private static String strictUtf8(byte[] b, int off, int len) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, off, len))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private String decode2022(byte[] b, int off, int len, String delims) {

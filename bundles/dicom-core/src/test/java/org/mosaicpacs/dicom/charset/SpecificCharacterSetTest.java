@@ -290,6 +290,11 @@ class SpecificCharacterSetTest {
         assertRoundTrip(cs, text, text.getBytes(StandardCharsets.UTF_8), PN);
         byte[] latin1 = {'M', (byte) 0xFC, 'l', 'l', 'e', 'r'};
         assertEquals("Müller", cs.decode(latin1, 0, latin1.length, PN));
+        // The fallback applies to the invalid value only.
+        byte[] mixed = bytes("Gr".getBytes(StandardCharsets.UTF_8), "ü".getBytes(StandardCharsets.UTF_8), "n\\",
+                latin1, "\\", "王".getBytes(StandardCharsets.UTF_8));
+        assertEquals("Grün\\Müller\\王", cs.decode(mixed, 0, mixed.length, "\\"));
+        assertEquals(new String(mixed, StandardCharsets.ISO_8859_1), cs.decode(mixed, 0, mixed.length, ""));
     }
 
     @Test
