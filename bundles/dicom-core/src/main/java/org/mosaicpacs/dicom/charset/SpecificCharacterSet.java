@@ -395,9 +395,17 @@ public final class SpecificCharacterSet {
             if (e.g() == 0 && e != g0) {
                 g0 = e;
                 out.write(e.escape());
-            } else if (e.g() == 1 && e != g1) {
-                g1 = e;
-                out.write(e.escape());
+            } else if (e.g() == 1) {
+                if (g0.isDoubleByte()) {
+                    // Valid ISO 2022 as it is, but decoders that split the value at escape
+                    // sequences (pydicom, for one) only read G1 bytes after a single-byte G0.
+                    g0 = initG0;
+                    out.write(g0.escape());
+                }
+                if (e != g1) {
+                    g1 = e;
+                    out.write(e.escape());
+                }
             }
             int code = e.encode(cp);
             if (e.isDoubleByte()) {

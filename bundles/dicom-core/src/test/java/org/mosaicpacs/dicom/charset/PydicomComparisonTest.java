@@ -95,6 +95,28 @@ class PydicomComparisonTest {
             String delims = (String) t[2];
             cases.add(new Case(codes, SpecificCharacterSet.valueOf(codes).encode((String) t[1], delims), delims));
         }
+        // Random texts over the repertoires of a few multi-valued declarations, with delimiters.
+        Object[][] pools = {
+            {new String[] {"ISO 2022 IR 13", "ISO 2022 IR 87"}, "ABC xyz012ｱｲｳｴｵﾔﾏﾀﾞ山田太郎漢字やまだたろうカタカナ"},
+            {new String[] {"", "ISO 2022 IR 87", "ISO 2022 IR 159"}, "ABC 山田太郎やまだ\u4E02\u4E04\u4E05"},
+            {new String[] {"", "ISO 2022 IR 149"}, "Hong Gildong洪吉洞홍길동한국어"},
+            {new String[] {"ISO 2022 IR 100", "ISO 2022 IR 126", "ISO 2022 IR 144"}, "Jeéüß ΑΒΓαβγ ЖДЯждя"},
+            {new String[] {"", "ISO 2022 IR 138", "ISO 2022 IR 127"}, "abc שרון דבורה قباني"},
+        };
+        java.util.Random rnd = new java.util.Random(2024);
+        String seps = "^=\\";
+        for (Object[] pool : pools) {
+            String chars = (String) pool[1];
+            for (int n = 0; n < 8; n++) {
+                StringBuilder sb = new StringBuilder();
+                int len = 1 + rnd.nextInt(20);
+                for (int i = 0; i < len; i++) {
+                    sb.append(rnd.nextInt(6) == 0 ? seps.charAt(rnd.nextInt(3)) : chars.charAt(rnd.nextInt(chars.length())));
+                }
+                String[] codes = (String[]) pool[0];
+                cases.add(new Case(codes, SpecificCharacterSet.valueOf(codes).encode(sb.toString(), pn), pn));
+            }
+        }
         // Bytes not written by us.
         cases.add(new Case(new String[] {""}, "Zoë".getBytes(StandardCharsets.ISO_8859_1), "\\"));
         cases.add(new Case(new String[] {"ISO 2022 IR 149"}, "Hong^Gildong=洪^吉洞".getBytes(Charset.forName("EUC-KR")), pn));

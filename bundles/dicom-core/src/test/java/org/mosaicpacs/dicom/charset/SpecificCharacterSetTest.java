@@ -206,6 +206,16 @@ class SpecificCharacterSetTest {
     }
 
     @Test
+    void katakanaAfterKanjiReturnsToSingleByteG0First() {
+        SpecificCharacterSet cs = SpecificCharacterSet.valueOf("ISO 2022 IR 13", "ISO 2022 IR 87");
+        byte[] expected = bytes(JIS_X0208, jis("山"), ROMAJI, new byte[] {(byte) 0xB1}, JIS_X0208, jis("田"), ROMAJI);
+        assertRoundTrip(cs, "山ｱ田", expected, PN);
+        // Decoding the shorter, equally valid form without the intermediate escape works too.
+        byte[] compact = bytes(JIS_X0208, jis("山"), new byte[] {(byte) 0xB1}, jis("田"), ROMAJI);
+        assertEquals("山ｱ田", cs.decode(compact, 0, compact.length, PN));
+    }
+
+    @Test
     void japaneseJisX0212() {
         SpecificCharacterSet cs = SpecificCharacterSet.valueOf("", "ISO 2022 IR 87", "ISO 2022 IR 159");
         // U+4E02 is in JIS X 0212 (row 0x30, cell 0x21) but not in JIS X 0208.
