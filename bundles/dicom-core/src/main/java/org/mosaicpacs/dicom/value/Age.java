@@ -84,9 +84,19 @@ public final class Age {
      * @throws DicomValueException when it is not an age
      */
     public static Age parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        Age v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("AS", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static Age read(String s, String[] why) {
         Matcher m = AS.matcher(Strings.clean(s));
         if (!m.matches()) {
-            throw new DicomValueException("AS", s, "expected nnnD, nnnW, nnnM or nnnY");
+            return Strings.fail(why, "expected nnnD, nnnW, nnnM or nnnY");
         }
         char u = m.group(2).toUpperCase(Locale.ROOT).charAt(0);
         for (Unit unit : Unit.values()) {
@@ -99,11 +109,7 @@ public final class Age {
 
     /** Parses an AS value; empty when it cannot be read. Never throws. */
     public static Optional<Age> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     public int value() {

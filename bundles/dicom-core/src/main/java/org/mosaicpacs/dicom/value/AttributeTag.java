@@ -58,20 +58,27 @@ public final class AttributeTag {
      * @throws DicomValueException when it is not a tag in a known form
      */
     public static int parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        Integer v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("AT", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static Integer read(String s, String[] why) {
         Matcher m = TAG.matcher(Strings.clean(s));
         if (!m.matches()) {
-            throw new DicomValueException("AT", s, "expected (GGGG,EEEE) or GGGGEEEE");
+            return Strings.fail(why, "expected (GGGG,EEEE) or GGGGEEEE");
         }
         return of(Integer.parseInt(m.group(1), 16), Integer.parseInt(m.group(2), 16));
     }
 
     /** Parses a tag; empty when it cannot be read. Never throws. */
     public static OptionalInt tryParse(String s) {
-        try {
-            return OptionalInt.of(parse(s));
-        } catch (DicomValueException e) {
-            return OptionalInt.empty();
-        }
+        Integer v = read(s, null);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     /**

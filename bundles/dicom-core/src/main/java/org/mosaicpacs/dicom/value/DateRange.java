@@ -44,9 +44,19 @@ public final class DateRange {
      * @throws DicomValueException when the value is not a date range
      */
     public static DateRange parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        DateRange v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("DA", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static DateRange read(String s, String[] why) {
         Ranges.Split<LocalDate[]> split = Ranges.split(s, DateRange::side, (lo, hi) -> !lo[0].isAfter(hi[1]));
         if (split == null) {
-            throw new DicomValueException("DA", s, "expected a date range YYYYMMDD-YYYYMMDD");
+            return Strings.fail(why, "expected a date range YYYYMMDD-YYYYMMDD");
         }
         return new DateRange(split.lower() == null ? null : split.lower()[0],
                 split.upper() == null ? null : split.upper()[1]);
@@ -54,11 +64,7 @@ public final class DateRange {
 
     /** Parses a date range; empty when it cannot be read. Never throws. */
     public static Optional<DateRange> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     /** The first and last day covered by one side of a range, or null. */

@@ -47,21 +47,27 @@ public final class DateTimeRange {
      * @throws DicomValueException when the value is not a date-time range
      */
     public static DateTimeRange parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        DateTimeRange v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("DT", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static DateTimeRange read(String s, String[] why) {
         Ranges.Split<DicomDateTime> split = Ranges.split(s, v -> DicomDateTime.tryParse(v).orElse(null),
                 (lo, hi) -> !lo.lowerBound(ZoneOffset.UTC).isAfter(hi.upperBound(ZoneOffset.UTC)));
         if (split == null) {
-            throw new DicomValueException("DT", s, "expected a date-time range");
+            return Strings.fail(why, "expected a date-time range");
         }
         return new DateTimeRange(split.lower(), split.upper(), split.single());
     }
 
     /** Parses a date-time range; empty when it cannot be read. Never throws. */
     public static Optional<DateTimeRange> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     /** The lower bound as given, empty when the range is open at the start. */

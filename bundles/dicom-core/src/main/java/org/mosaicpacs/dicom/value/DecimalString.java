@@ -29,27 +29,34 @@ public final class DecimalString {
      * @throws DicomValueException when it is not a decimal number
      */
     public static double parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        Double v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("DS", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static Double read(String s, String[] why) {
         String t = Strings.clean(s);
         if (t.indexOf('.') < 0 && t.indexOf(',') == t.lastIndexOf(',')) {
             t = t.replace(',', '.');
         }
         if (!DS.matcher(t).matches()) {
-            throw new DicomValueException("DS", s, "not a decimal number");
+            return Strings.fail(why, "not a decimal number");
         }
         double d = Double.parseDouble(t);
         if (Double.isInfinite(d)) {
-            throw new DicomValueException("DS", s, "out of the range of a double");
+            return Strings.fail(why, "out of the range of a double");
         }
         return d;
     }
 
     /** Parses one DS value; empty when it cannot be read. Never throws. */
     public static OptionalDouble tryParse(String s) {
-        try {
-            return OptionalDouble.of(parse(s));
-        } catch (DicomValueException e) {
-            return OptionalDouble.empty();
-        }
+        Double v = read(s, null);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     /**

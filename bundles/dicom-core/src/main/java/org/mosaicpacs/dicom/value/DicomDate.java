@@ -1,7 +1,7 @@
 package org.mosaicpacs.dicom.value;
 
-import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -38,26 +38,36 @@ public final class DicomDate implements Comparable<DicomDate> {
      * @throws DicomValueException when the value is not a valid date in a known form
      */
     public static DicomDate parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        DicomDate v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("DA", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static DicomDate read(String s, String[] why) {
         String t = Strings.clean(s);
         Matcher m = DA.matcher(t);
         if (!m.matches()) {
-            throw new DicomValueException("DA", s, "expected YYYYMMDD");
+            return Strings.fail(why, "expected YYYYMMDD");
         }
-        try {
-            return new DicomDate(LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4))));
-        } catch (DateTimeException e) {
-            throw new DicomValueException("DA", s, e.getMessage());
+        int year = Integer.parseInt(m.group(1));
+        int month = Integer.parseInt(m.group(3));
+        int day = Integer.parseInt(m.group(4));
+        if (month < 1 || month > 12) {
+            return Strings.fail(why, "month out of range");
         }
+        if (day < 1 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            return Strings.fail(why, "day out of range");
+        }
+        return new DicomDate(LocalDate.of(year, month, day));
     }
 
     /** Parses a DA value; empty when it cannot be read. Never throws. */
     public static Optional<DicomDate> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     /** The date. */

@@ -115,10 +115,20 @@ public final class DicomDateTime {
      * @throws DicomValueException when the value is not a valid date-time
      */
     public static DicomDateTime parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        DicomDateTime v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("DT", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static DicomDateTime read(String s, String[] why) {
         String t = Strings.clean(s);
         Matcher m = DT.matcher(t);
         if (!m.matches()) {
-            throw new DicomValueException("DT", s, "expected YYYYMMDDHHMMSS.FFFFFF&ZZXX");
+            return Strings.fail(why, "expected YYYYMMDDHHMMSS.FFFFFF&ZZXX");
         }
         int[] v = new int[6];
         int given = 0;
@@ -133,13 +143,13 @@ public final class DicomDateTime {
         int month = given >= 2 ? v[1] : 1;
         int day = given >= 3 ? v[2] : 1;
         if (month < 1 || month > 12) {
-            throw new DicomValueException("DT", s, "month out of range");
+            return Strings.fail(why, "month out of range");
         }
         if (day < 1 || day > YearMonth.of(year, month).lengthOfMonth()) {
-            throw new DicomValueException("DT", s, "day out of range");
+            return Strings.fail(why, "day out of range");
         }
         if (v[3] > 23 || v[4] > 59 || v[5] > 60) {
-            throw new DicomValueException("DT", s, "time component out of range");
+            return Strings.fail(why, "time component out of range");
         }
         String frac = m.group(7);
         Precision p = Precision.values()[given - 1];
@@ -154,7 +164,7 @@ public final class DicomDateTime {
             int om = Integer.parseInt(m.group(10));
             int seconds = (oh * 3600 + om * 60) * (m.group(8).equals("-") ? -1 : 1);
             if (om > 59 || seconds < -12 * 3600 || seconds > 14 * 3600) {
-                throw new DicomValueException("DT", s, "UTC offset out of range");
+                return Strings.fail(why, "UTC offset out of range");
             }
             offset = ZoneOffset.ofTotalSeconds(seconds);
         }
@@ -164,11 +174,7 @@ public final class DicomDateTime {
 
     /** Parses a DT value; empty when it cannot be read. Never throws. */
     public static Optional<DicomDateTime> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     public Precision precision() {

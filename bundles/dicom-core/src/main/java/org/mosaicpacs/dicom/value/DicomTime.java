@@ -72,12 +72,22 @@ public final class DicomTime {
      * @throws DicomValueException when the value is not a valid time in a known form
      */
     public static DicomTime parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        DicomTime v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("TM", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static DicomTime read(String s, String[] why) {
         String t = Strings.clean(s);
         Matcher m = TM.matcher(t);
         if (!m.matches()) {
             m = LEGACY.matcher(t);
             if (!m.matches()) {
-                throw new DicomValueException("TM", s, "expected HHMMSS.FFFFFF");
+                return Strings.fail(why, "expected HHMMSS.FFFFFF");
             }
         }
         int h = Integer.parseInt(m.group(1));
@@ -85,7 +95,7 @@ public final class DicomTime {
         int sec = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
         String frac = m.group(4);
         if (h > 23 || min > 59 || sec > 60) {
-            throw new DicomValueException("TM", s, "component out of range");
+            return Strings.fail(why, "component out of range");
         }
         Precision p;
         int digits = 0;
@@ -104,11 +114,7 @@ public final class DicomTime {
 
     /** Parses a TM value; empty when it cannot be read. Never throws. */
     public static Optional<DicomTime> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     public int hour() {

@@ -40,24 +40,31 @@ public final class IntegerString {
      * @throws DicomValueException when it is not an integer between {@code min} and {@code max}
      */
     public static long parse(String s, long min, long max) throws DicomValueException {
+        String[] why = new String[1];
+        Long v = read(s, min, max, why);
+        if (v == null) {
+            throw new DicomValueException("IS", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static Long read(String s, long min, long max, String[] why) {
         Matcher m = IS.matcher(Strings.clean(s));
         if (!m.matches()) {
-            throw new DicomValueException("IS", s, "not an integer");
+            return Strings.fail(why, "not an integer");
         }
         BigInteger v = new BigInteger(m.group(1));
         if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new DicomValueException("IS", s, "out of range " + min + " to " + max);
+            return Strings.fail(why, "out of range " + min + " to " + max);
         }
         return v.longValue();
     }
 
     /** Parses one IS value; empty when it cannot be read or is out of range. Never throws. */
     public static OptionalLong tryParse(String s) {
-        try {
-            return OptionalLong.of(parse(s));
-        } catch (DicomValueException e) {
-            return OptionalLong.empty();
-        }
+        Long v = read(s, MIN, MAX, null);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
     /**

@@ -45,4 +45,12 @@ final class Strings {
         String six = String.format("%06d", micros);
         return six.substring(0, digits);
     }
+
+    /** Records why a value could not be read and returns null. */
+    static <T> T fail(String[] why, String reason) {
+        if (why != null) {
+            why[0] = reason;
+        }
+        return null;
+    }
 }

@@ -43,20 +43,26 @@ public final class TimeRange {
      * @throws DicomValueException when the value is not a time range
      */
     public static TimeRange parse(String s) throws DicomValueException {
+        String[] why = new String[1];
+        TimeRange v = read(s, why);
+        if (v == null) {
+            throw new DicomValueException("TM", s, why[0]);
+        }
+        return v;
+    }
+
+    /** Reads a value; null (with the reason in {@code why[0]} when given) on failure. */
+    static TimeRange read(String s, String[] why) {
         Ranges.Split<DicomTime> split = Ranges.split(s, v -> DicomTime.tryParse(v).orElse(null), (lo, hi) -> true);
         if (split == null) {
-            throw new DicomValueException("TM", s, "expected a time range HHMMSS-HHMMSS");
+            return Strings.fail(why, "expected a time range HHMMSS-HHMMSS");
         }
         return new TimeRange(split.lower(), split.upper(), split.single());
     }
 
     /** Parses a time range; empty when it cannot be read. Never throws. */
     public static Optional<TimeRange> tryParse(String s) {
-        try {
-            return Optional.of(parse(s));
-        } catch (DicomValueException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read(s, null));
     }
 
     /** The lower bound as given, empty when the range is open at the start. */
