@@ -167,8 +167,23 @@ final class CodeElement {
         return t;
     }
 
+    /** The JDK charset of that name, or null when this JDK does not have it. */
+    static Charset charset(String name) {
+        try {
+            return Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private char[] buildDecodeTable() {
-        Charset cs = Charset.forName(charsetName);
+        Charset cs = charset(charsetName);
+        if (cs == null) {
+            // Without the JDK's jdk.charsets module: nothing decodes, nothing encodes, nothing fails.
+            char[] none = new char[kind == Kind.SINGLE_96 ? 128 : 94 * 94];
+            Arrays.fill(none, '\uFFFD');
+            return none;
+        }
         if (kind == Kind.SINGLE_96) {
             char[] t = new char[128];
             for (int b = 0x80; b <= 0xFF; b++) {

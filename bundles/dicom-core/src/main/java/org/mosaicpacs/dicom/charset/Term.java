@@ -26,9 +26,9 @@ enum Term {
     IR159(159, null, "ISO 2022 IR 159", CodeElement.JIS_X0212, null),
     IR149(149, null, "ISO 2022 IR 149", null, CodeElement.KS_X1001),
     IR58(58, null, "ISO 2022 IR 58", null, CodeElement.GB2312),
-    IR192(192, "ISO_IR 192", null, StandardCharsets.UTF_8),
-    GB18030(-1, "GB18030", null, Charset.forName("GB18030")),
-    GBK(-1, "GBK", null, Charset.forName("GBK"));
+    IR192(192, "ISO_IR 192", null, "UTF-8"),
+    GB18030(-1, "GB18030", null, "GB18030"),
+    GBK(-1, "GBK", null, "GBK");
 
     final int ir;
     /** The Defined Term without code extensions, or null if the set exists only with them. */
@@ -41,6 +41,8 @@ enum Term {
     final CodeElement g1;
     /** For the multi-byte sets without code extensions, the charset decoding a whole value. */
     final Charset whole;
+    /** Whether {@link #whole} is the JDK charset asked for (false when the JDK lacks it). */
+    final boolean wholeAvailable;
 
     Term(int ir, String single, String extended, CodeElement g0, CodeElement g1) {
         this.ir = ir;
@@ -49,15 +51,19 @@ enum Term {
         this.g0 = g0;
         this.g1 = g1;
         this.whole = null;
+        this.wholeAvailable = false;
     }
 
-    Term(int ir, String single, String extended, Charset whole) {
+    Term(int ir, String single, String extended, String charsetName) {
         this.ir = ir;
         this.single = single;
         this.extended = extended;
         this.g0 = null;
         this.g1 = null;
-        this.whole = whole;
+        Charset cs = CodeElement.charset(charsetName);
+        this.wholeAvailable = cs != null;
+        // A JDK without the jdk.charsets module lacks GB18030 and GBK: read them as UTF-8 rather than fail.
+        this.whole = cs != null ? cs : StandardCharsets.UTF_8;
     }
 
     /** The Defined Term to write, given whether the set uses code extensions. */
