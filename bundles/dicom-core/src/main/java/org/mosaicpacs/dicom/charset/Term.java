@@ -41,8 +41,6 @@ enum Term {
     final CodeElement g1;
     /** For the multi-byte sets without code extensions, the charset decoding a whole value. */
     final Charset whole;
-    /** Whether {@link #whole} is the JDK charset asked for (false when the JDK lacks it). */
-    final boolean wholeAvailable;
 
     Term(int ir, String single, String extended, CodeElement g0, CodeElement g1) {
         this.ir = ir;
@@ -51,7 +49,6 @@ enum Term {
         this.g0 = g0;
         this.g1 = g1;
         this.whole = null;
-        this.wholeAvailable = false;
     }
 
     Term(int ir, String single, String extended, String charsetName) {
@@ -61,7 +58,6 @@ enum Term {
         this.g0 = null;
         this.g1 = null;
         Charset cs = CodeElement.charset(charsetName);
-        this.wholeAvailable = cs != null;
         // A JDK without the jdk.charsets module lacks GB18030 and GBK: read them as UTF-8 rather than fail.
         this.whole = cs != null ? cs : StandardCharsets.UTF_8;
     }
