@@ -157,6 +157,21 @@ class SpecificCharacterSetTest {
     // ------------------------------------------------------------ code extensions, single-byte
 
     @Test
+    void escapeSequenceOfEachSingleByteSet() {
+        String[][] cases = {
+            {"100", "A", "ISO-8859-1", "é"}, {"101", "B", "ISO-8859-2", "ř"}, {"109", "C", "ISO-8859-3", "ħ"},
+            {"110", "D", "ISO-8859-4", "ķ"}, {"144", "L", "ISO-8859-5", "Ж"}, {"127", "G", "ISO-8859-6", "ق"},
+            {"126", "F", "ISO-8859-7", "Δ"}, {"138", "H", "ISO-8859-8", "ש"}, {"148", "M", "ISO-8859-9", "ğ"},
+            {"203", "b", "ISO-8859-15", "€"}, {"166", "T", "x-iso-8859-11", "ก"},
+        };
+        for (String[] c : cases) {
+            SpecificCharacterSet cs = SpecificCharacterSet.valueOf("", "ISO 2022 IR " + c[0]);
+            assertRoundTrip(cs, "a" + c[3] + "\\" + c[3],
+                    bytes("a", ESC + "-" + c[1], in(c[2], c[3]), "\\", ESC + "-" + c[1], in(c[2], c[3])), "\\");
+        }
+    }
+
+    @Test
     void latin1AndCyrillicWithEscapes() {
         SpecificCharacterSet cs = SpecificCharacterSet.valueOf("ISO 2022 IR 100", "ISO 2022 IR 144");
         // G1 starts as Latin-1 (value 1), switches to Cyrillic, and returns to Latin-1 after "\".
