@@ -614,7 +614,7 @@ public final class Attributes {
 
     /**
      * Compares tags, VRs and values. Values of different byte orders are compared after conversion;
-     * trailing padding (a space or NUL) is ignored; bulk data is compared by reference, not content.
+     * trailing padding of text (a space or NUL) is ignored; bulk data is compared by reference, not content.
      */
     @Override
     public boolean equals(Object o) {
@@ -639,8 +639,8 @@ public final class Attributes {
 
     private static boolean valueEquals(VR vr, Object v1, Object v2, boolean swap) {
         if (v1 instanceof byte[] && v2 instanceof byte[]) {
-            byte[] b1 = unpad((byte[]) v1);
-            byte[] b2 = unpad((byte[]) v2);
+            byte[] b1 = vr.isString() ? unpad((byte[]) v1) : (byte[]) v1;
+            byte[] b2 = vr.isString() ? unpad((byte[]) v2) : (byte[]) v2;
             if (swap) {
                 b2 = b2.clone();
                 vr.swapBytes(b2, 0, b2.length);
