@@ -75,6 +75,7 @@ public final class DicomInputStream implements Closeable {
     private Attributes fileMetaInformation;
     private TransferSyntax ts;
     private long allocated;
+    private boolean guessed;
 
     /**
      * Reads a Part 10 file or a raw data set whose transfer syntax is guessed from its first bytes.
@@ -174,9 +175,7 @@ public final class DicomInputStream implements Closeable {
             }
             if (ts == null) {
                 ts = guessTransferSyntax();
-            }
-            if (ts.isDeflated()) {
-                in.startInflate();
+                guessed = fileMetaInformation == null;
             }
             return fileMetaInformation;
         } catch (DicomParseException e) {
@@ -229,6 +228,9 @@ public final class DicomInputStream implements Closeable {
      */
     public Attributes readDataset(IntPredicate stopBefore) throws IOException {
         readFileMetaInformation();
+        if (ts.isDeflated() && !in.isInflating()) {
+            in.startInflate();
+        }
         Attributes ds = new Attributes(ts.isBigEndian(), 64);
         ArrayList<Frame> stack = new ArrayList<>();
         stack.add(new Frame(DATASET, ds, -1, !ts.isExplicitVR(), ts.isBigEndian()));
@@ -240,6 +242,9 @@ public final class DicomInputStream implements Closeable {
             throw new DicomParseException("malformed stream: " + e.getMessage(), in.position(), e);
         } catch (RuntimeException e) {
             throw new DicomParseException("malformed data set: " + e, in.position(), e);
+        }
+        if (guessed && ds.isEmpty() && stopBefore == null) {
+            throw new DicomParseException("no file meta information and no data set: not DICOM", in.position());
         }
         return ds;
     }
@@ -282,12 +287,11 @@ public final class DicomInputStream implements Closeable {
             }
             int avail = in.peek(8);
             if (avail < 8) {
-                if (stack.size() == 1 && f.kind == DATASET) {
-                    if (avail > 0) {
-                        LOG.debug("ignoring {} trailing bytes at offset {}", avail, pos);
-                        in.consume(avail);
-                    }
+                if (stack.size() == 1 && f.kind == DATASET && avail == 0) {
                     return;
+                }
+                if (stack.size() == 1 && f.kind == DATASET) {
+                    throw new DicomParseException("unexpected end of stream in an element header", pos);
                 }
                 throw new DicomParseException("unexpected end of stream inside a sequence or item", pos);
             }

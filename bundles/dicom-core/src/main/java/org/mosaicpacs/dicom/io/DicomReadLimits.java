@@ -10,7 +10,8 @@ package org.mosaicpacs.dicom.io;
  * corrupt length never allocates more than about twice the bytes present.</li>
  * <li>{@code maxValueLength} (default 256 MiB): the largest single value length accepted (also for values
  * kept as bulk data references); larger lengths are rejected as absurd.</li>
- * <li>{@code maxNestingDepth} (default 64): sequence nesting.</li>
+ * <li>{@code maxNestingDepth} (default 128): sequences nested in items of sequences (a top-level sequence is
+ * depth 1).</li>
  * <li>{@code maxInflateRatio} (default 100) and {@code inflateRatioThreshold} (default 8 MiB): a deflated
  * data set may not inflate to more than ratio times its compressed size once past the threshold.</li>
  * </ul>
@@ -18,7 +19,7 @@ package org.mosaicpacs.dicom.io;
 public final class DicomReadLimits {
 
     /** The default limits. */
-    public static final DicomReadLimits DEFAULT = new DicomReadLimits(256L << 20, 256L << 20, 64, 100, 8L << 20);
+    public static final DicomReadLimits DEFAULT = new DicomReadLimits(256L << 20, 256L << 20, 128, 100, 8L << 20);
 
     /** Bytes charged to the allocation budget for each element, item or fragment. */
     static final int OVERHEAD = 32;
