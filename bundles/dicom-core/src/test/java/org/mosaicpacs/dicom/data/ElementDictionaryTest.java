@@ -85,6 +85,42 @@ class ElementDictionaryTest {
     }
 
     @Test
+    void wholeDictionaryLoaded() {
+        assertTrue(dict.size() > 5100, "size " + dict.size());
+        assertEquals(Tag.FileMetaInformationVersion, dict.tagForKeyword("FileMetaInformationVersion"));
+        assertEquals(VR.OB, dict.vrOf(Tag.FileMetaInformationVersion));
+        assertEquals(VR.SV, dict.vrOf(dict.tagForKeyword("SelectorSVValue")));
+        assertEquals(VR.UV, dict.vrOf(dict.tagForKeyword("SelectorUVValue")));
+        assertEquals(VR.OV, dict.vrOf(dict.tagForKeyword("ExtendedOffsetTable")));
+        assertEquals(VR.AT, dict.vrOf(Tag.OffendingElement));
+        assertEquals("1-n", dict.vmOf(Tag.OffendingElement));
+        assertTrue(UIDDictionary.uids().size() > 200);
+    }
+
+    @Test
+    void vrBehaviour() {
+        assertEquals(8, VR.PN.headerLength());
+        assertEquals(12, VR.OB.headerLength());
+        assertEquals(12, VR.UC.headerLength());
+        assertEquals(12, VR.UR.headerLength());
+        assertEquals(12, VR.SV.headerLength());
+        assertEquals(' ', VR.LO.paddingByte());
+        assertEquals(0, VR.UI.paddingByte());
+        assertEquals(0, VR.OB.paddingByte());
+        assertTrue(VR.DS.isString());
+        assertTrue(VR.OL.isBinary());
+        assertTrue(VR.SQ.isSequence());
+        assertFalse(VR.SQ.isBinary());
+        assertEquals(VR.OD, VR.fromCode("OD"));
+        assertNull(VR.fromCode("ZZ"));
+        assertEquals(8, VR.OV.swapUnit());
+        assertEquals(2, VR.AT.swapUnit());
+        assertTrue(VR.PN.usesSpecificCharacterSet());
+        assertFalse(VR.UI.usesSpecificCharacterSet());
+        assertEquals(34, VR.values().length, "the 34 VRs of PS3.5 Table 6.2-1");
+    }
+
+    @Test
     void tagFormatting() {
         assertEquals("(7FE0,0010)", Tag.toString(Tag.PixelData));
         assertEquals(Tag.PixelData, Tag.parse("(7fe0,0010)"));

@@ -144,6 +144,25 @@ class RoundTripTest {
         assertArrayEquals(swap(ds.getBytes(Tag.PixelData)), back.getBytes(Tag.PixelData));
     }
 
+    @Test
+    void encapsulatedFragmentsAsBulkData(@TempDir Path dir) throws IOException {
+        Attributes ds = Fixtures.encapsulated();
+        Path file = dir.resolve("j.dcm");
+        Files.write(file, Fixtures.writeFile(ds, UID.JPEGBaseline8Bit, false));
+        Attributes back;
+        try (DicomInputStream in = new DicomInputStream(file)) {
+            in.setBulkDataThreshold(6);
+            back = in.readDataset();
+        }
+        Fragments f = back.getFragments(Tag.PixelData);
+        assertTrue(f.get(0) instanceof byte[]);
+        assertTrue(f.get(1) instanceof BulkData);
+        assertEquals(8, f.lengthOf(1));
+        Path copy = dir.resolve("k.dcm");
+        DicomOutputStream.writeFile(copy, back, UID.JPEGBaseline8Bit);
+        assertEquals(ds, Fixtures.read(Files.readAllBytes(copy)));
+    }
+
     private static byte[] swap(byte[] b) {
         byte[] c = b.clone();
         VR.OW.swapBytes(c, 0, c.length);
