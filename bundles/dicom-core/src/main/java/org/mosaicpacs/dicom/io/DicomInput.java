@@ -20,10 +20,16 @@ final class DicomInput {
     private Counting compressed;
     private long inflatedStart;
     private DicomReadLimits limits;
+    private final boolean seekable;
 
-    DicomInput(InputStream in, DicomReadLimits limits) {
+    /**
+     * @param seekable whether {@code in.skip} stops at the end of the stream (file channels); other
+     *     streams are skipped by reading
+     */
+    DicomInput(InputStream in, DicomReadLimits limits, boolean seekable) {
         this.in = in;
         this.limits = limits;
+        this.seekable = seekable;
     }
 
     void setLimits(DicomReadLimits limits) {
@@ -94,7 +100,7 @@ final class DicomInput {
     void skip(long n) throws IOException {
         while (n > 0) {
             if (lim - pos == 0) {
-                if (compressed == null && !eof) {
+                if (seekable && compressed == null && !eof) {
                     long s = in.skip(n);
                     if (s > 0) {
                         base += s;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * dictionary; odd lengths are accepted; UN values of known elements are given their dictionary VR,
  * and UN (or implicit VR) elements of undefined length are parsed as Implicit VR Little Endian
  * sequences. Implicit VR private elements get their VR from the private dictionary of their creator,
- * else UN.
+ * else UN; "US or SS" elements are SS when Pixel Representation (0028,0103) is 1.
  *
  * <p>Strictness: every malformation that prevents reading (truncation, a length beyond the stream or
  * the enclosing item, a broken item structure) and every breach of {@link DicomReadLimits} throws a
@@ -81,13 +81,13 @@ public final class DicomInputStream implements Closeable {
      * Reads a Part 10 file or a raw data set whose transfer syntax is guessed from its first bytes.
      */
     public DicomInputStream(InputStream in) {
-        this.in = new DicomInput(in, limits);
+        this.in = new DicomInput(in, limits, false);
         this.streamLength = -1;
     }
 
     /**
      * Reads a raw data set (no preamble, no file meta information) in the given transfer syntax, e.g. a
-     * DIMSE data set.
+     * DIMSE data set. The reader buffers ahead: give it a stream that ends where the data set ends.
      */
     public DicomInputStream(InputStream in, String transferSyntaxUID) {
         this(in);
@@ -100,7 +100,7 @@ public final class DicomInputStream implements Closeable {
      * see {@link #setBulkDataThreshold(long)}.
      */
     public DicomInputStream(Path file) throws IOException {
-        this.in = new DicomInput(Files.newInputStream(file), limits);
+        this.in = new DicomInput(Files.newInputStream(file), limits, true);
         this.streamLength = Files.size(file);
         this.bulkDataURI = file.toAbsolutePath().toUri();
     }
@@ -412,7 +412,21 @@ public final class DicomInputStream implements Closeable {
         if (Tag.isPrivate(tag) && !Tag.isPrivateCreator(tag) && creator == null) {
             return VR.UN;
         }
-        return ElementDictionary.vrOf(tag, creator);
+        VR vr = ElementDictionary.vrOf(tag, creator);
+        if (vr == VR.US && creator == null && isSigned(attrs)
+                && Arrays.asList(ElementDictionary.standard().vrsOf(tag)).contains(VR.SS)) {
+            return VR.SS;
+        }
+        return vr;
+    }
+
+    private static boolean isSigned(Attributes attrs) {
+        for (Attributes a = attrs; a != null; a = a.getParent()) {
+            if (a.contains(Tag.PixelRepresentation)) {
+                return a.getInt(Tag.PixelRepresentation, 0) == 1;
+            }
+        }
+        return false;
     }
 
     private long checkLength(long len, Frame f, long valuePos) throws DicomParseException {

@@ -203,6 +203,16 @@ class RoundTripTest {
     }
 
     @Test
+    void usOrSsFollowsPixelRepresentation() throws IOException {
+        Attributes ds = new Attributes();
+        ds.setInt(Tag.PixelRepresentation, VR.US, 1);
+        ds.setInt(Tag.SmallestImagePixelValue, VR.SS, -100);
+        Attributes back = Fixtures.readRaw(Fixtures.writeRaw(ds, UID.ImplicitVRLittleEndian), UID.ImplicitVRLittleEndian);
+        assertEquals(VR.SS, back.getVR(Tag.SmallestImagePixelValue));
+        assertEquals(-100, back.getInt(Tag.SmallestImagePixelValue, 0));
+    }
+
+    @Test
     void commandSet() throws IOException {
         Attributes cmd = new Attributes();
         cmd.setString(Tag.AffectedSOPClassUID, VR.UI, UID.Verification);
