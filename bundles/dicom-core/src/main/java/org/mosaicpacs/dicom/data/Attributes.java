@@ -29,6 +29,9 @@ import org.mosaicpacs.dicom.charset.SpecificCharacterSet;
 public final class Attributes {
 
     private static final byte[] EMPTY = {};
+    private static final int[] NO_TAGS = {};
+    private static final VR[] NO_VRS = {};
+    private static final Object[] NO_VALUES = {};
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
 
     private final boolean bigEndian;
@@ -49,13 +52,13 @@ public final class Attributes {
         this(bigEndian, 16);
     }
 
-    /** Creates an empty data set with the given byte order and initial capacity. */
+    /** Creates an empty data set with the given byte order and initial capacity (0: allocate on first use). */
     public Attributes(boolean bigEndian, int initialCapacity) {
         this.bigEndian = bigEndian;
-        int n = Math.max(4, Math.min(initialCapacity, 4096));
-        tags = new int[n];
-        vrs = new VR[n];
-        values = new Object[n];
+        int n = Math.max(0, Math.min(initialCapacity, 4096));
+        tags = n == 0 ? NO_TAGS : new int[n];
+        vrs = n == 0 ? NO_VRS : new VR[n];
+        values = n == 0 ? NO_VALUES : new Object[n];
     }
 
     /** Creates a deep copy of {@code other} (bulk data references are shared, not read). */

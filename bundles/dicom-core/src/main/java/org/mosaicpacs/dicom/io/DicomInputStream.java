@@ -326,8 +326,8 @@ public final class DicomInputStream implements Closeable {
                 } else if (tag != Tag.Item) {
                     throw new DicomParseException("expected an item, found " + Tag.toString(tag), pos);
                 } else if (f.kind == SEQUENCE) {
-                    charge(DicomReadLimits.OVERHEAD, pos);
-                    Attributes item = new Attributes(f.attrs.bigEndian(), 8);
+                    charge(DicomReadLimits.ITEM_OVERHEAD, pos);
+                    Attributes item = new Attributes(f.attrs.bigEndian(), 0);
                     f.seq.add(item);
                     long end = len == 0xFFFFFFFFL ? UNDEFINED : checkLength(len, f, pos + 8) + pos + 8;
                     stack.add(new Frame(DATASET, item, end, f.implicit, f.be));
@@ -336,6 +336,7 @@ public final class DicomInputStream implements Closeable {
                         throw new DicomParseException("fragment of undefined length", pos);
                     }
                     checkLength(len, f, pos + 8);
+                    charge(DicomReadLimits.OVERHEAD, pos);
                     f.frags.add(bulkOrBytes(len, VR.OB, f.be, f.attrs.bigEndian(), pos + 8));
                 }
             }

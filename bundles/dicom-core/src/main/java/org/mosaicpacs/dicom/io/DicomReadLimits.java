@@ -6,7 +6,7 @@ package org.mosaicpacs.dicom.io;
  *
  * <ul>
  * <li>{@code maxAllocation} (default 256 MiB): total bytes of values read into memory, plus a fixed
- * overhead per element, item and fragment. Buffers grow step by step as data actually arrives, so a
+ * overhead per element, item and fragment that approximates their memory. Buffers grow step by step as data actually arrives, so a
  * corrupt length never allocates more than about twice the bytes present.</li>
  * <li>{@code maxValueLength} (default 256 MiB): the largest single value length accepted (also for values
  * kept as bulk data references); larger lengths are rejected as absurd.</li>
@@ -21,8 +21,11 @@ public final class DicomReadLimits {
     /** The default limits. */
     public static final DicomReadLimits DEFAULT = new DicomReadLimits(256L << 20, 256L << 20, 128, 100, 8L << 20);
 
-    /** Bytes charged to the allocation budget for each element, item or fragment. */
-    static final int OVERHEAD = 32;
+    /** Bytes charged to the allocation budget for each element or fragment (object and array slots). */
+    static final int OVERHEAD = 48;
+
+    /** Bytes charged to the allocation budget for each item (an empty data set). */
+    static final int ITEM_OVERHEAD = 96;
 
     private final long maxAllocation;
     private final long maxValueLength;

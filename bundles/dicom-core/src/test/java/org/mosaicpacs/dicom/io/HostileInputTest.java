@@ -85,6 +85,21 @@ class HostileInputTest {
     }
 
     @Test
+    void floodOfEmptyItems() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {0x40, 0x00, 0x30, (byte) 0xA7, -1, -1, -1, -1});
+        byte[] item = {(byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, 0, 0, 0, 0};
+        for (int i = 0; i < 20_000; i++) {
+            b.write(item);
+        }
+        DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(b.toByteArray()),
+                UID.ImplicitVRLittleEndian);
+        in.setLimits(DicomReadLimits.DEFAULT.withMaxAllocation(1 << 20));
+        DicomParseException e = assertThrows(DicomParseException.class, in::readDataset);
+        assertTrue(e.getReason().contains("allocation"), e.getMessage());
+    }
+
+    @Test
     void deepNesting() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int i = 0; i < 1000; i++) {
