@@ -172,7 +172,8 @@ public final class DicomOutputStream implements Closeable, Flushable {
     }
 
     /**
-     * Writes a data set (all elements except group lengths) in the transfer syntax.
+     * Writes a data set in the transfer syntax: all elements except group lengths and file meta
+     * elements (group 0002, which belong to {@link #writeFileMetaInformation(Attributes)}).
      *
      * @throws IllegalStateException if no transfer syntax is known yet
      */
@@ -181,7 +182,12 @@ public final class DicomOutputStream implements Closeable, Flushable {
             throw new IllegalStateException("no transfer syntax: write the file meta information first");
         }
         itemLengths.clear();
-        writeElements(dataset);
+        for (int i = 0; i < dataset.size(); i++) {
+            int tag = dataset.tagAt(i);
+            if (!Tag.isGroupLength(tag) && (tag >>> 16) != 0x0002) {
+                writeElement(dataset, tag, dataset.vrAt(i), dataset.valueAt(i));
+            }
+        }
         itemLengths.clear();
     }
 
