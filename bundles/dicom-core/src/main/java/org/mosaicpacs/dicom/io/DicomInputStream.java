@@ -190,7 +190,7 @@ public final class DicomInputStream implements Closeable {
     private void readMeta() throws IOException {
         Attributes fmi = new Attributes(false, 12);
         ArrayList<Frame> stack = new ArrayList<>();
-        Frame root = new Frame(DATASET, fmi, -1, false, false);
+        Frame root = new Frame(null, DATASET, fmi, -1, false, false);
         stack.add(root);
         parse(stack, tag -> (tag >>> 16) != 0x0002, true);
         fileMetaInformation = fmi;
@@ -233,7 +233,7 @@ public final class DicomInputStream implements Closeable {
         }
         Attributes ds = new Attributes(ts.isBigEndian(), 64);
         ArrayList<Frame> stack = new ArrayList<>();
-        stack.add(new Frame(DATASET, ds, -1, !ts.isExplicitVR(), ts.isBigEndian()));
+        stack.add(new Frame(null, DATASET, ds, -1, !ts.isExplicitVR(), ts.isBigEndian()));
         try {
             parse(stack, stopBefore, false);
         } catch (DicomParseException e) {
@@ -255,19 +255,23 @@ public final class DicomInputStream implements Closeable {
         final Sequence seq;
         final Fragments frags;
         final long end;
+        /** The nearest defined end of this frame or an enclosing one: no value may cross it. */
+        final long bound;
         final boolean implicit;
         final boolean be;
 
-        Frame(int kind, Attributes attrs, long end, boolean implicit, boolean be) {
-            this(kind, attrs, null, null, end, implicit, be);
+        Frame(Frame parent, int kind, Attributes attrs, long end, boolean implicit, boolean be) {
+            this(parent, kind, attrs, null, null, end, implicit, be);
         }
 
-        Frame(int kind, Attributes attrs, Sequence seq, Fragments frags, long end, boolean implicit, boolean be) {
+        Frame(Frame parent, int kind, Attributes attrs, Sequence seq, Fragments frags, long end, boolean implicit,
+                boolean be) {
             this.kind = kind;
             this.attrs = attrs;
             this.seq = seq;
             this.frags = frags;
             this.end = end;
+            this.bound = end != UNDEFINED || parent == null ? end : parent.bound;
             this.implicit = implicit;
             this.be = be;
         }
@@ -330,7 +334,7 @@ public final class DicomInputStream implements Closeable {
                     Attributes item = new Attributes(f.attrs.bigEndian(), 0);
                     f.seq.add(item);
                     long end = len == 0xFFFFFFFFL ? UNDEFINED : checkLength(len, f, pos + 8) + pos + 8;
-                    stack.add(new Frame(DATASET, item, end, f.implicit, f.be));
+                    stack.add(new Frame(f, DATASET, item, end, f.implicit, f.be));
                 } else {
                     if (len == 0xFFFFFFFFL) {
                         throw new DicomParseException("fragment of undefined length", pos);
@@ -376,12 +380,12 @@ public final class DicomInputStream implements Closeable {
             if (vr == VR.SQ || vr == VR.UN || implicit && tag != Tag.PixelData) {
                 boolean asImplicitLE = vr == VR.UN || f.implicit && !f.be;
                 Sequence seq = attrs.newSequence(tag, 4);
-                stack.add(new Frame(SEQUENCE, attrs, seq, null, UNDEFINED, asImplicitLE || f.implicit,
+                stack.add(new Frame(f, SEQUENCE, attrs, seq, null, UNDEFINED, asImplicitLE || f.implicit,
                         !asImplicitLE && f.be));
             } else {
                 Fragments frags = new Fragments(vr == VR.OW ? VR.OW : VR.OB, attrs.bigEndian(), 4);
                 attrs.setFragments(tag, frags);
-                stack.add(new Frame(FRAGMENTS, attrs, null, frags, UNDEFINED, f.implicit, f.be));
+                stack.add(new Frame(f, FRAGMENTS, attrs, null, frags, UNDEFINED, f.implicit, f.be));
             }
             return;
         }
@@ -390,14 +394,14 @@ public final class DicomInputStream implements Closeable {
             VR dict = dictionaryVR(attrs, tag);
             if (dict == VR.SQ) {
                 Sequence seq = attrs.newSequence(tag, 4);
-                stack.add(new Frame(SEQUENCE, attrs, seq, null, valuePos + len, true, false));
+                stack.add(new Frame(f, SEQUENCE, attrs, seq, null, valuePos + len, true, false));
                 return;
             }
             vr = dict;
         }
         if (vr == VR.SQ) {
             Sequence seq = attrs.newSequence(tag, 4);
-            stack.add(new Frame(SEQUENCE, attrs, seq, null, valuePos + len, f.implicit, f.be));
+            stack.add(new Frame(f, SEQUENCE, attrs, seq, null, valuePos + len, f.implicit, f.be));
             return;
         }
         if (!meta && !keepGroupLengths && Tag.isGroupLength(tag) || tag == DATASET_TRAILING_PADDING) {
@@ -438,7 +442,7 @@ public final class DicomInputStream implements Closeable {
         if (streamLength >= 0 && !in.isInflating() && valuePos + len > streamLength) {
             throw new DicomParseException("value length " + len + " past the end of the stream", valuePos);
         }
-        if (f.end != UNDEFINED && valuePos + len > f.end) {
+        if (f.bound != UNDEFINED && valuePos + len > f.bound) {
             throw new DicomParseException("value length " + len + " past the end of the enclosing item", valuePos);
         }
         return len;

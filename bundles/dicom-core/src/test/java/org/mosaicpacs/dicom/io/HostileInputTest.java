@@ -167,6 +167,14 @@ class HostileInputTest {
         byte[] c = {0x08, 0x00, 0x15, 0x11, 'S', 'Q', 0, 0, 8, 0, 0, 0,
             (byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, 8, 0, 0, 0, 0x10, 0x00, 0x10, 0x00, 'P', 'N', 0, 0};
         parseFails(c, UID.ExplicitVRLittleEndian);
+        // undefined-length item in a defined-length sequence, holding a value longer than the sequence
+        byte[] e = {0x08, 0x00, 0x15, 0x11, 'S', 'Q', 0, 0, 20, 0, 0, 0,
+            (byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, -1, -1, -1, -1,
+            0x10, 0x00, 0x10, 0x00, 'P', 'N', 40, 0, 'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D',
+            'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D',
+            'A', 'B', 'C', 'D', 'A', 'B', 'C', 'D'};
+        DicomParseException ex = parseFails(e, UID.ExplicitVRLittleEndian);
+        assertTrue(ex.getReason().contains("enclosing"), ex.getMessage());
         // undefined length fragment
         byte[] d = {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0, -1, -1, -1, -1,
             (byte) 0xFE, (byte) 0xFF, 0x00, (byte) 0xE0, -1, -1, -1, -1};
