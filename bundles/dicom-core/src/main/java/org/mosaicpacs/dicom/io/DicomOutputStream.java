@@ -129,6 +129,22 @@ public final class DicomOutputStream implements Closeable, Flushable {
      * @throws IllegalArgumentException if (0002,0010) is missing
      */
     public void writeFileMetaInformation(Attributes fmi) throws IOException {
+        String tsuid = writeFileMetaInformation(out, fmi);
+        ts = TransferSyntax.of(tsuid);
+        if (ts.isDeflated()) {
+            startDeflate();
+        }
+    }
+
+    /**
+     * Writes the preamble, "DICM" and the file meta information to any stream, as
+     * {@link #writeFileMetaInformation(Attributes)} does; the data set can then be copied after it as
+     * encoded bytes (e.g. received from the network, already deflated for a deflated syntax).
+     *
+     * @return the transfer syntax UID of the file meta information
+     * @throws IllegalArgumentException if (0002,0010) is missing
+     */
+    public static String writeFileMetaInformation(OutputStream out, Attributes fmi) throws IOException {
         String tsuid = fmi.getString(Tag.TransferSyntaxUID);
         if (tsuid == null || tsuid.isEmpty()) {
             throw new IllegalArgumentException("file meta information without (0002,0010) Transfer Syntax UID");
@@ -137,7 +153,12 @@ public final class DicomOutputStream implements Closeable, Flushable {
         for (int i = 0; i < fmi.size(); i++) {
             int tag = fmi.tagAt(i);
             if ((tag >>> 16) == 0x0002 && tag != Tag.FileMetaInformationGroupLength) {
-                meta.setValue(tag, fmi.vrAt(i), fmi.getBytes(tag));
+                byte[] b = fmi.getBytes(tag);
+                if (b != null && fmi.bigEndian()) {
+                    b = b.clone();
+                    fmi.vrAt(i).swapBytes(b, 0, b.length);
+                }
+                meta.setValue(tag, fmi.vrAt(i), b);
             }
         }
         if (!meta.contains(Tag.FileMetaInformationVersion)) {
@@ -153,17 +174,22 @@ public final class DicomOutputStream implements Closeable, Flushable {
         DicomOutputStream g = new DicomOutputStream(group, UID.ExplicitVRLittleEndian);
         g.writeElements(meta);
         g.flush();
-        out.write(new byte[128]);
-        out.write(new byte[] {'D', 'I', 'C', 'M'});
-        TransferSyntax saved = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
-        ts = saved;
-        writeHeader(Tag.FileMetaInformationGroupLength, VR.UL, 4);
-        writeInt(group.size(), false);
+        byte[] head = new byte[144];
+        head[128] = 'D';
+        head[129] = 'I';
+        head[130] = 'C';
+        head[131] = 'M';
+        byte[] groupLength = {0x02, 0x00, 0x00, 0x00, 'U', 'L', 4, 0};
+        System.arraycopy(groupLength, 0, head, 132, 8);
+        int n = group.size();
+        head[140] = (byte) n;
+        head[141] = (byte) (n >>> 8);
+        head[142] = (byte) (n >>> 16);
+        head[143] = (byte) (n >>> 24);
+        out.write(head);
         group.writeTo(out);
-        ts = TransferSyntax.of(tsuid);
-        if (ts.isDeflated()) {
-            startDeflate();
-        }
+        out.flush();
+        return tsuid;
     }
 
     private void startDeflate() {

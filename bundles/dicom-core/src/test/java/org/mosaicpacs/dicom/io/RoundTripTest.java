@@ -213,6 +213,19 @@ class RoundTripTest {
     }
 
     @Test
+    void fileMetaThenEncodedDataSet() throws IOException {
+        Attributes ds = Fixtures.sample(16);
+        String ts = UID.DeflatedExplicitVRLittleEndian;
+        byte[] encoded = Fixtures.writeRaw(ds, ts);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DicomOutputStream.writeFileMetaInformation(file, DicomOutputStream.createFileMetaInformation(
+                UID.CTImageStorage, Fixtures.SOP_INSTANCE_UID, ts));
+        file.write(encoded);
+        assertArrayEquals(Fixtures.writeFile(ds, ts, false), file.toByteArray());
+        assertEquals(ds, Fixtures.read(file.toByteArray()));
+    }
+
+    @Test
     void commandSet() throws IOException {
         Attributes cmd = new Attributes();
         cmd.setString(Tag.AffectedSOPClassUID, VR.UI, UID.Verification);
