@@ -207,6 +207,22 @@ public final class Attributes {
         return i < 0 ? null : bytesOf(i);
     }
 
+    /**
+     * Returns the value bytes of an element in the requested byte order (a swapped copy if it differs
+     * from this data set's), e.g. little endian for DICOM JSON InlineBinary; null as for
+     * {@link #getBytes(int)}.
+     */
+    public byte[] getBytes(int tag, boolean bigEndian) {
+        int i = indexOf(tag);
+        byte[] b = i < 0 ? null : bytesOf(i);
+        if (b == null || bigEndian == this.bigEndian || vrs[i].swapUnit() <= 1) {
+            return b;
+        }
+        byte[] c = b.clone();
+        vrs[i].swapBytes(c, 0, c.length);
+        return c;
+    }
+
     private byte[] bytesOf(int i) {
         Object v = values[i];
         if (v instanceof byte[]) {

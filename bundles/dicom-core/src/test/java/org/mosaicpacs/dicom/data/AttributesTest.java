@@ -56,6 +56,8 @@ class AttributesTest {
         Attributes be = new Attributes(true);
         be.setInt(Tag.Rows, VR.US, 0x0102);
         assertArrayEquals(new byte[] {1, 2}, be.getBytes(Tag.Rows));
+        assertArrayEquals(new byte[] {2, 1}, be.getBytes(Tag.Rows, false));
+        assertArrayEquals(new byte[] {1, 2}, be.getBytes(Tag.Rows, true));
         Attributes le = new Attributes(false);
         le.addAll(be);
         assertArrayEquals(new byte[] {2, 1}, le.getBytes(Tag.Rows));
