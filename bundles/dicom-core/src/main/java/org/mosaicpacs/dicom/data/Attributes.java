@@ -374,7 +374,14 @@ public final class Attributes {
         if (!Tag.isPrivate(tag) || (tag & 0xFF00) == 0) {
             return null;
         }
-        return getString((tag & 0xFFFF0000) | ((tag >>> 8) & 0xFF));
+        int i = indexOf((tag & 0xFFFF0000) | ((tag >>> 8) & 0xFF));
+        if (i < 0 || !(values[i] instanceof byte[])) {
+            return null;
+        }
+        byte[] b = (byte[]) values[i];
+        String[] s = vrs[i].toStrings(b.length > 256 ? Arrays.copyOf(b, 256) : b, bigEndian,
+                getSpecificCharacterSet());
+        return s == null || s.length == 0 ? null : s[0];
     }
 
     /**

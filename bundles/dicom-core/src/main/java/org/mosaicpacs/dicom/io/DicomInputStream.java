@@ -65,6 +65,9 @@ public final class DicomInputStream implements Closeable {
     private static final int FRAGMENTS = 2;
     private static final int DATASET_TRAILING_PADDING = 0xFFFCFFFC;
 
+    /** Budget of array slots shifted to insert elements that arrive out of tag order (CPU bound). */
+    private static final long MAX_MOVES = 1L << 26;
+
     private final DicomInput in;
     private final long streamLength;
     private DicomReadLimits limits = DicomReadLimits.DEFAULT;
@@ -75,6 +78,7 @@ public final class DicomInputStream implements Closeable {
     private Attributes fileMetaInformation;
     private TransferSyntax ts;
     private long allocated;
+    private long moves;
     private boolean guessed;
 
     /**
@@ -376,6 +380,14 @@ public final class DicomInputStream implements Closeable {
         }
         long valuePos = pos + (in.position() - pos);
         charge(DicomReadLimits.OVERHEAD, pos);
+        int n = attrs.size();
+        if (n > 0 && Integer.compareUnsigned(tag, attrs.tagAt(n - 1)) < 0) {
+            int i = attrs.indexOf(tag);
+            moves += i < 0 ? n + i + 1 : 0;
+            if (moves > MAX_MOVES) {
+                throw new DicomParseException("too many elements out of tag order", pos);
+            }
+        }
         if (len == 0xFFFFFFFFL) {
             if (vr == VR.SQ || vr == VR.UN || implicit && tag != Tag.PixelData) {
                 boolean asImplicitLE = vr == VR.UN || f.implicit && !f.be;

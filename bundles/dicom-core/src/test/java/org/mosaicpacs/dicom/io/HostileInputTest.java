@@ -100,6 +100,20 @@ class HostileInputTest {
     }
 
     @Test
+    void descendingTagsAreBounded() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int k = 0; k < 20_000; k++) {
+            int tag = 0x40000001 + 20_000 - k;
+            b.write(new byte[] {(byte) (tag >>> 16), (byte) (tag >>> 24), (byte) tag, (byte) (tag >>> 8), 0, 0, 0, 0});
+        }
+        DicomParseException e = parseFails(b.toByteArray(), UID.ImplicitVRLittleEndian);
+        assertTrue(e.getReason().contains("out of tag order"), e.getMessage());
+        // a few out-of-order elements are fine
+        byte[] few = {0x10, 0x00, 0x20, 0x00, 2, 0, 0, 0, 'I', 'D', 0x10, 0x00, 0x10, 0x00, 2, 0, 0, 0, 'P', 'N'};
+        assertEquals(2, Fixtures.readRaw(few, UID.ImplicitVRLittleEndian).size());
+    }
+
+    @Test
     void deepNesting() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int i = 0; i < 1000; i++) {
