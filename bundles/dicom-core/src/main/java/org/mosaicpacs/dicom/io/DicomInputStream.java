@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * else UN; "US or SS" elements are SS when Pixel Representation (0028,0103) is 1.
  *
  * <p>Strictness: every malformation that prevents reading (truncation, a length beyond the stream or
- * the enclosing item, a broken item structure) and every breach of {@link DicomReadLimits} throws a
+ * the enclosing item, a broken item structure, elements so far out of tag order that sorting them
+ * would cost more than 2^26 array moves) and every breach of {@link DicomReadLimits} throws a
  * {@link DicomParseException}; no runtime exception, stack overflow or out-of-memory error is caused by
  * input bytes.
  *
