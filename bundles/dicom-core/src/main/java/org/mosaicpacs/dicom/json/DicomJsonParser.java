@@ -32,8 +32,9 @@ import org.mosaicpacs.dicom.data.VR;
  * Values: strings or {@code null} for string VRs, numbers (or strings holding a number) for IS and
  * DS, numbers for the binary numeric VRs (also the strings "NaN", "Infinity", "-Infinity" for FL and
  * FD, as {@link DicomJsonWriter} writes them), PN objects, "GGGGEEEE" strings for AT, item objects for
- * SQ. InlineBinary is base64 of little endian bytes; an InlineBinary Pixel Data that starts with an
- * item tag is read as encapsulated {@link Fragments}. A BulkDataURI goes to the
+ * SQ; SV and UV also as strings. InlineBinary is base64 of little endian bytes; an InlineBinary Pixel
+ * Data that starts with an item tag is read as encapsulated {@link Fragments} (with or without the
+ * sequence delimiter). A BulkDataURI goes to the
  * {@link BulkDataResolver}, whose result (usually a {@code BulkData}) becomes the value. Text is
  * encoded with the Specific Character Set of the data set read (elements are set in tag order, so
  * (0008,0005) comes first).
@@ -371,11 +372,7 @@ public final class DicomJsonParser {
         if (!(v instanceof String)) {
             throw error(tag, "value of VR " + vr + " is not a string");
         }
-        String s = (String) v;
-        if (vr == VR.AT) {
-            return s;
-        }
-        return s;
+        return (String) v;
     }
 
     private byte[] binary(int tag, VR vr, List<?> values) throws IOException {
@@ -403,12 +400,12 @@ public final class DicomJsonParser {
                 l[i] = Long.parseLong((String) v, 16);
                 continue;
             }
-            if (!(v instanceof JsonNumber)) {
+            if (!(v instanceof JsonNumber) && !((vr == VR.SV || vr == VR.UV) && v instanceof String)) {
                 throw error(tag, "value of VR " + vr + " is not a number");
             }
             BigInteger b;
             try {
-                b = new BigDecimal(((JsonNumber) v).lexeme).toBigIntegerExact();
+                b = new BigDecimal(v instanceof JsonNumber ? ((JsonNumber) v).lexeme : (String) v).toBigIntegerExact();
             } catch (ArithmeticException | NumberFormatException e) {
                 throw error(tag, "value of VR " + vr + " is not an integer");
             }
@@ -449,7 +446,10 @@ public final class DicomJsonParser {
             f.add(java.util.Arrays.copyOfRange(b, p, p + (int) len));
             p += (int) len;
         }
-        throw error(tag, "encapsulated pixel data without sequence delimiter");
+        if (p != b.length) {
+            throw error(tag, "invalid encapsulated pixel data in InlineBinary");
+        }
+        return f;
     }
 
     private static DicomJsonException error(int tag, String reason) {

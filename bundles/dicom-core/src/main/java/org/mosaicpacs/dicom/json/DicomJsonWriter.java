@@ -34,8 +34,10 @@ import org.mosaicpacs.dicom.data.VR;
  *     {@code BulkDataURI} when the {@link BulkDataURIGenerator} gives one: it is asked for every
  *     {@link BulkData} value (which is always written as a URI), every encapsulated pixel data
  *     ({@link Fragments}) and every binary value longer than the bulk data threshold. Encapsulated
- *     pixel data written inline is the base64 of its encoded value field (items and sequence
- *     delimiter), as pydicom writes it.
+ *     pixel data written inline is the base64 of its encoded value field (its items, without the
+ *     sequence delimiter), as pydicom writes it.
+ * <li>SV and UV values beyond the range of exact integers of an IEEE double, &plusmn;(2<sup>53</sup>-1),
+ *     are written as strings (RFC 8259 section 6; CP-1861 allows strings for SV and UV), as dcmtk does.
  * <li>SQ: an array of item objects, each written with these rules.
  * </ul>
  * Private creator and private elements are written like any other element.
@@ -181,7 +183,7 @@ public final class DicomJsonWriter {
                     out.string(v);
                 }
             } else if (vr.isBinary() && vr != VR.AT) {
-                if (v.equals("NaN") || v.endsWith("Infinity")) {
+                if (v.equals("NaN") || v.endsWith("Infinity") || (vr == VR.SV || vr == VR.UV) && !JsonNumbers.isSafeInteger(v)) {
                     out.string(v);
                 } else {
                     out.number(v);
@@ -211,7 +213,7 @@ public final class DicomJsonWriter {
         out.string(Base64.getEncoder().encodeToString(b));
     }
 
-    /** The encoded value field of encapsulated pixel data: items and the sequence delimiter, little endian. */
+    /** The items of encapsulated pixel data, little endian, without the sequence delimiter (as pydicom writes them). */
     static byte[] encapsulated(Fragments f) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         for (int i = 0; i < f.size(); i++) {
@@ -220,7 +222,6 @@ public final class DicomJsonWriter {
             header(bos, 0xFFFEE000, b.length);
             bos.write(b);
         }
-        header(bos, 0xFFFEE0DD, 0);
         return bos.toByteArray();
     }
 

@@ -76,4 +76,14 @@ final class JsonNumbers {
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
+
+    /** Returns whether a decimal integer lies within &plusmn;(2^53-1), where IEEE doubles are exact. */
+    static boolean isSafeInteger(String v) {
+        try {
+            long l = Long.parseLong(v);
+            return l >= -(1L << 53) + 1 && l <= (1L << 53) - 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 }

@@ -8,7 +8,8 @@ import org.mosaicpacs.dicom.data.BulkData;
 import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.VR;
 
-/** The encoded value field of encapsulated pixel data (items and sequence delimiter, little endian), both ways. */
+/** The encoded value field of encapsulated pixel data (its items, little endian, without the
+ * sequence delimiter as pydicom writes it; read with or without), both ways. */
 final class Encapsulation {
 
     private Encapsulation() {
@@ -22,7 +23,6 @@ final class Encapsulation {
             header(bos, 0xFFFEE000, b.length);
             bos.write(b);
         }
-        header(bos, 0xFFFEE0DD, 0);
         return bos.toByteArray();
     }
 
@@ -48,7 +48,7 @@ final class Encapsulation {
             f.add(Arrays.copyOfRange(b, p, p + (int) len));
             p += (int) len;
         }
-        return null;
+        return p == b.length ? f : null;
     }
 
     private static void header(ByteArrayOutputStream bos, int tag, int length) {
