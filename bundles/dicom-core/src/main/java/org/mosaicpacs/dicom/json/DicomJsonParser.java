@@ -37,7 +37,8 @@ import org.mosaicpacs.dicom.data.VR;
  * sequence delimiter). A BulkDataURI goes to the
  * {@link BulkDataResolver}, whose result (usually a {@code BulkData}) becomes the value. Text is
  * encoded with the Specific Character Set of the data set read (elements are set in tag order, so
- * (0008,0005) comes first).
+ * (0008,0005) comes first); when none is declared and a text value needs more than ASCII,
+ * "ISO_IR 192" is added to the root data set, so that nothing is lost to '?'.
  *
  * <p>Limits: the nesting depth of sequences (default 128), the length of one string (default
  * 64 Mi characters), numbers of at most 512 characters. The data set being read is held in memory as
@@ -316,10 +317,39 @@ public final class DicomJsonParser {
             for (int i = 0; i < s.length; i++) {
                 s[i] = stringValue(tag, vr, values.get(i));
             }
+            declareUTF8IfNeeded(ds, vr, s);
             ds.setString(tag, vr, s);
         } else {
             ds.setBytes(tag, vr, binary(tag, vr, values));
         }
+    }
+
+    /**
+     * Adds Specific Character Set "ISO_IR 192" to the root data set when none is declared (in the
+     * data set or its ancestors) and a text value needs more than ASCII; values set before were
+     * ASCII, so their bytes stay valid.
+     */
+    static void declareUTF8IfNeeded(Attributes ds, VR vr, String[] values) {
+        if (!vr.usesSpecificCharacterSet()) {
+            return;
+        }
+        boolean ascii = true;
+        for (String v : values) {
+            for (int i = 0; ascii && i < v.length(); i++) {
+                ascii = v.charAt(i) < 0x80;
+            }
+        }
+        if (ascii) {
+            return;
+        }
+        Attributes root = ds;
+        for (Attributes a = ds; a != null; a = a.getParent()) {
+            if (a.contains(Tag.SpecificCharacterSet)) {
+                return;
+            }
+            root = a;
+        }
+        root.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
     }
 
     private String stringValue(int tag, VR vr, Object v) throws IOException {

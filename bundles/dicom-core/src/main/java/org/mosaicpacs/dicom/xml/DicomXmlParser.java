@@ -33,7 +33,8 @@ import org.mosaicpacs.dicom.json.BulkDataResolver;
  * {@link BulkDataResolver} (the {@code uuid} form is rejected); an {@code InlineBinary} Pixel Data
  * that starts with an item tag is read as encapsulated {@link Fragments}. Text is encoded with the
  * Specific Character Set of the data set read; elements may come in any order, but (0008,0005) must
- * precede the text it applies to. Not thread safe.
+ * precede the text it applies to. When no Specific Character Set is declared and a text value needs
+ * more than ASCII, "ISO_IR 192" is added to the root data set (nothing is lost to '?'). Not thread safe.
  */
 public final class DicomXmlParser {
 
@@ -243,7 +244,9 @@ public final class DicomXmlParser {
             if (values.size() > 1 && !vr.isMultiValued()) {
                 throw error(tag, "VR " + vr + " has a single value");
             }
-            ds.setString(tag, vr, values.toArray(new String[0]));
+            String[] s = values.toArray(new String[0]);
+            Charsets.declareUTF8IfNeeded(ds, vr, s);
+            ds.setString(tag, vr, s);
         } else {
             ds.setBytes(tag, vr, binary(tag, vr, values));
         }

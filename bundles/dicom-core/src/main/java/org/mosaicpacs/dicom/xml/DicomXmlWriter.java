@@ -25,10 +25,10 @@ import org.mosaicpacs.dicom.json.BulkDataURIGenerator;
  * <p>{@code NativeDicomModel} holds one {@code DicomAttribute} per element with {@code tag}
  * ("GGGGEEEE"), {@code vr}, {@code keyword} when the dictionary knows it and {@code privateCreator} for
  * private data elements. Values: {@code Value number="n"} (text as decoded, numbers in decimal, AT as
- * "GGGGEEEE"; an empty value in a multi-valued element is left out, so numbers have a gap);
+ * "GGGGEEEE"; an empty value in a multi-valued element is an empty {@code Value});
  * {@code PersonName number="n"} with {@code Alphabetic}, {@code Ideographic}, {@code Phonetic}, each
  * with {@code FamilyName}, {@code GivenName}, {@code MiddleName}, {@code NamePrefix},
- * {@code NameSuffix} (empty ones left out); {@code Item number="n"} for SQ;
+ * {@code NameSuffix} (empty ones left out; an empty name is an empty {@code PersonName}); {@code Item number="n"} for SQ;
  * {@code InlineBinary} (base64, little endian) for OB, OD, OF, OL, OV, OW and UN; and
  * {@code BulkData uri="..."} for what the {@link BulkDataURIGenerator} names, as for DICOM JSON
  * (every {@link BulkData} value, encapsulated pixel data, binary values above the threshold).
@@ -202,12 +202,10 @@ public final class DicomXmlWriter {
             return true;
         }
         String[] s = vr.toStrings(b, ds.bigEndian(), ds.getSpecificCharacterSet());
-        boolean any = false;
+        if (s.length == 1 && s[0].isEmpty()) {
+            return false;
+        }
         for (int k = 0; k < s.length; k++) {
-            if (s[k].isEmpty()) {
-                continue;
-            }
-            any = true;
             newline();
             if (vr == VR.PN) {
                 writePersonName(k + 1, s[k]);
@@ -218,7 +216,7 @@ public final class DicomXmlWriter {
                 out.writeEndElement();
             }
         }
-        return any;
+        return true;
     }
 
     private void writePersonName(int number, String value) throws XMLStreamException {

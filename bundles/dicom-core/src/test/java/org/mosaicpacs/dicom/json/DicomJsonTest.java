@@ -181,6 +181,15 @@ class DicomJsonTest {
     }
 
     @Test
+    void declaresUtf8WhenTextNeedsIt() throws IOException {
+        Attributes a = parse("{\"00100010\":{\"vr\":\"PN\",\"Value\":[{\"Alphabetic\":\"Müller\"}]},\"00100020\":{\"vr\":\"LO\",\"Value\":[\"x\"]}}");
+        assertEquals("ISO_IR 192", a.getString(Tag.SpecificCharacterSet));
+        assertEquals("Müller", a.getString(Tag.PatientName));
+        Attributes ascii = parse("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"x\"]},\"00080060\":{\"vr\":\"CS\",\"Value\":[\"é\"]}}");
+        assertFalse(ascii.contains(Tag.SpecificCharacterSet), "CS is not text of the character set");
+    }
+
+    @Test
     void limitsHold() throws IOException {
         StringBuilder deep = new StringBuilder();
         int levels = 10;

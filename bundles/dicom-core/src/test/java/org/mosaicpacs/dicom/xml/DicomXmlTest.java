@@ -75,7 +75,7 @@ class DicomXmlTest {
                 + "<Ideographic><FamilyName>山田</FamilyName><GivenName>太郎</GivenName></Ideographic>"
                 + "<Phonetic><FamilyName>やまだ</FamilyName><GivenName>たろう</GivenName></Phonetic></PersonName></DicomAttribute>"), s);
         assertTrue(s.contains("<DicomAttribute tag=\"00080008\" vr=\"CS\" keyword=\"ImageType\"><Value number=\"1\">ORIGINAL</Value>"
-                + "<Value number=\"2\">PRIMARY</Value><Value number=\"4\">AXIAL</Value></DicomAttribute>"), s);
+                + "<Value number=\"2\">PRIMARY</Value><Value number=\"3\"></Value><Value number=\"4\">AXIAL</Value></DicomAttribute>"), s);
         assertTrue(s.contains("<Value number=\"1\">1 Loopback Road&#13;\nLocalhost &lt;&amp;&gt; \\ end</Value>"), s);
         assertTrue(s.contains("keyword=\"FrameIncrementPointer\"><Value number=\"1\">00181063</Value>"), s);
         assertTrue(s.contains("<Item number=\"2\">"), s);
@@ -117,6 +117,22 @@ class DicomXmlTest {
         for (String b : bad) {
             assertThrows(IOException.class, () -> parse(b), b);
         }
+    }
+
+    @Test
+    void declaresUtf8WhenTextNeedsIt() throws IOException {
+        Attributes a = parse("<NativeDicomModel><DicomAttribute tag=\"00081115\" vr=\"SQ\"><Item number=\"1\">"
+                + "<DicomAttribute tag=\"00100010\" vr=\"PN\"><PersonName number=\"1\"><Alphabetic><FamilyName>Müller</FamilyName>"
+                + "</Alphabetic></PersonName></DicomAttribute></Item></DicomAttribute>"
+                + "<DicomAttribute tag=\"00100020\" vr=\"LO\"><Value number=\"1\">ascii</Value><Value number=\"2\"/></DicomAttribute>"
+                + "</NativeDicomModel>");
+        assertEquals("ISO_IR 192", a.getString(Tag.SpecificCharacterSet));
+        assertEquals("Müller", a.getNestedDataset(Tag.ReferencedSeriesSequence).getString(Tag.PatientName));
+        assertEquals(2, a.getStrings(Tag.PatientID).length);
+        Attributes latin1 = parse("<NativeDicomModel><DicomAttribute tag=\"00080005\" vr=\"CS\"><Value number=\"1\">ISO_IR 100</Value>"
+                + "</DicomAttribute><DicomAttribute tag=\"00100020\" vr=\"LO\"><Value number=\"1\">é</Value></DicomAttribute></NativeDicomModel>");
+        assertEquals("ISO_IR 100", latin1.getString(Tag.SpecificCharacterSet));
+        assertEquals(1, latin1.getBytes(Tag.PatientID).length);
     }
 
     @Test
