@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -392,7 +391,7 @@ public final class DicomJsonParser {
             String lexeme = ((JsonNumber) v).lexeme;
             if (vr == VR.IS && !lexeme.matches("-?\\d+")) {
                 try {
-                    return new BigDecimal(lexeme).toBigIntegerExact().toString();
+                    return JsonNumbers.integer(lexeme).toString();
                 } catch (ArithmeticException e) {
                     throw error(tag, "IS value is not an integer: " + lexeme);
                 }
@@ -435,7 +434,7 @@ public final class DicomJsonParser {
             }
             BigInteger b;
             try {
-                b = new BigDecimal(v instanceof JsonNumber ? ((JsonNumber) v).lexeme : (String) v).toBigIntegerExact();
+                b = JsonNumbers.integer(v instanceof JsonNumber ? ((JsonNumber) v).lexeme : (String) v);
             } catch (ArithmeticException | NumberFormatException e) {
                 throw error(tag, "value of VR " + vr + " is not an integer");
             }

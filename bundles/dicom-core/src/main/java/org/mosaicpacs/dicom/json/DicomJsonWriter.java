@@ -120,7 +120,7 @@ public final class DicomJsonWriter {
             int tag = ds.tagAt(i);
             VR vr = ds.vrAt(i);
             Object value = ds.valueAt(i);
-            out.name(String.format("%08X", tag));
+            out.name(hex8(tag));
             out.beginObject();
             out.name("vr");
             out.string(vr.name());
@@ -234,5 +234,14 @@ public final class DicomJsonWriter {
         for (int k = 0; k < 4; k++) {
             bos.write(length >>> (8 * k));
         }
+    }
+
+    private static String hex8(int tag) {
+        char[] c = new char[8];
+        for (int i = 7; i >= 0; i--) {
+            c[i] = "0123456789ABCDEF".charAt(tag & 0xF);
+            tag >>>= 4;
+        }
+        return new String(c);
     }
 }

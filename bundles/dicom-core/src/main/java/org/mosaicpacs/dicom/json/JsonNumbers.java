@@ -86,4 +86,26 @@ final class JsonNumbers {
             return false;
         }
     }
+
+    /**
+     * Returns the integer a number text denotes ("1e3" is 1000), refusing in constant time texts
+     * whose magnitude or fraction is absurd ("1e999999999" would take minutes to expand).
+     *
+     * @throws NumberFormatException if the text is not a number
+     * @throws ArithmeticException if it is not an integer of at most 40 digits
+     */
+    static java.math.BigInteger integer(String text) {
+        java.math.BigDecimal d = new java.math.BigDecimal(text.trim());
+        if (d.signum() == 0) {
+            return java.math.BigInteger.ZERO;
+        }
+        if (d.precision() - d.scale() > 40) {
+            throw new ArithmeticException("more than 40 digits");
+        }
+        d = d.stripTrailingZeros();
+        if (d.scale() > 0) {
+            throw new ArithmeticException("not an integer");
+        }
+        return d.toBigIntegerExact();
+    }
 }

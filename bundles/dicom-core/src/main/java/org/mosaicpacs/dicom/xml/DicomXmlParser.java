@@ -60,7 +60,14 @@ public final class DicomXmlParser {
         }
     }
 
+    /** Configured once: looking the factory up is slow; creating readers from it is thread safe. */
+    private static final XMLInputFactory FACTORY = createFactory();
+
     private static XMLInputFactory factory() {
+        return FACTORY;
+    }
+
+    private static XMLInputFactory createFactory() {
         XMLInputFactory f = XMLInputFactory.newFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -322,7 +329,7 @@ public final class DicomXmlParser {
                     l[i] = Long.parseLong(s, 16);
                     continue;
                 }
-                BigInteger b = new BigDecimal(s).toBigIntegerExact();
+                BigInteger b = integer(s);
                 if (b.compareTo(min(vr)) < 0 || b.compareTo(max(vr)) > 0) {
                     throw error(tag, "value " + s + " out of range for VR " + vr);
                 }
@@ -332,6 +339,22 @@ public final class DicomXmlParser {
         } catch (NumberFormatException | ArithmeticException e) {
             throw error(tag, "invalid number for VR " + vr + ": " + values);
         }
+    }
+
+    /** The integer a text denotes, refusing absurd magnitudes or fractions in constant time. */
+    private static BigInteger integer(String text) {
+        BigDecimal d = new BigDecimal(text);
+        if (d.signum() == 0) {
+            return BigInteger.ZERO;
+        }
+        if (d.precision() - d.scale() > 40) {
+            throw new ArithmeticException("more than 40 digits");
+        }
+        d = d.stripTrailingZeros();
+        if (d.scale() > 0) {
+            throw new ArithmeticException("not an integer");
+        }
+        return d.toBigIntegerExact();
     }
 
     private static BigInteger min(VR vr) {

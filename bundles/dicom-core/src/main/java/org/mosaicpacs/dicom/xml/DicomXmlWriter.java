@@ -43,6 +43,9 @@ public final class DicomXmlWriter {
     /** The namespace of the Native DICOM Model. */
     public static final String NAMESPACE = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
 
+    /** Looked up once: the lookup is slow; creating writers from it is thread safe. */
+    private static final XMLOutputFactory OUTPUT_FACTORY = XMLOutputFactory.newFactory();
+
     private static final String[] GROUPS = {"Alphabetic", "Ideographic", "Phonetic"};
     private static final String[] COMPONENTS = {"FamilyName", "GivenName", "MiddleName", "NamePrefix", "NameSuffix"};
 
@@ -74,7 +77,7 @@ public final class DicomXmlWriter {
 
     private static XMLStreamWriter create(OutputStream os, Writer w) throws IOException {
         try {
-            XMLOutputFactory f = XMLOutputFactory.newFactory();
+            XMLOutputFactory f = OUTPUT_FACTORY;
             return os != null ? f.createXMLStreamWriter(os, "UTF-8") : f.createXMLStreamWriter(w);
         } catch (XMLStreamException e) {
             throw new IOException(e.getMessage(), e);
@@ -127,7 +130,7 @@ public final class DicomXmlWriter {
             Object value = ds.valueAt(i);
             newline();
             out.writeStartElement("DicomAttribute");
-            out.writeAttribute("tag", String.format("%08X", tag));
+            out.writeAttribute("tag", hex8(tag));
             out.writeAttribute("vr", vr.name());
             String creator = Tag.isPrivate(tag) && !Tag.isPrivateCreator(tag) ? ds.getPrivateCreator(tag) : null;
             String keyword = keyword(tag, creator);
@@ -299,5 +302,14 @@ public final class DicomXmlWriter {
             }
             out.writeCharacters(sb.toString());
         }
+    }
+
+    private static String hex8(int tag) {
+        char[] c = new char[8];
+        for (int i = 7; i >= 0; i--) {
+            c[i] = "0123456789ABCDEF".charAt(tag & 0xF);
+            tag >>>= 4;
+        }
+        return new String(c);
     }
 }

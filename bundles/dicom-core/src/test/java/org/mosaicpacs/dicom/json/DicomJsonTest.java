@@ -171,7 +171,9 @@ class DicomJsonTest {
             "{\"00280010\":{\"vr\":\"US\",\"Value\":[\"1\"]}}", "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"a\u0001\"]}}",
             "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"a\\x\"]}} ", "/*c*/{}", "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"a\"]}",
             "{\"7FE00010\":{\"vr\":\"OB\",\"InlineBinary\":\"***\"}}", "{\"7FE00010\":{\"vr\":\"OB\",\"Value\":[1]}}",
-            "{\"00280009\":{\"vr\":\"AT\",\"Value\":[\"0018106\"]}}", "{\"00080005\":{\"vr\":\"CS\",\"Value\":[1e]}}",
+            "{\"00280009\":{\"vr\":\"AT\",\"Value\":[\"0018106\"]}}",
+            "{\"00280010\":{\"vr\":\"US\",\"Value\":[1e999999999]}}", "{\"00280010\":{\"vr\":\"US\",\"Value\":[1e-999999999]}}",
+            "{\"00200013\":{\"vr\":\"IS\",\"Value\":[1e999999999]}}", "{\"00720083\":{\"vr\":\"UV\",\"Value\":[\"-1\"]}}", "{\"00080005\":{\"vr\":\"CS\",\"Value\":[1e]}}",
         };
         for (String b : bad) {
             assertThrows(IOException.class, () -> parse(b), b);
@@ -211,6 +213,8 @@ class DicomJsonTest {
         assertThrows(DicomJsonException.class, () -> parse(brackets.toString()));
         assertThrows(DicomJsonException.class, () -> new DicomJsonParser(new StringReader(
                 "{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"0123456789\"]}}")).setMaxStringLength(9).parse());
+        assertEquals(1000, parse("{\"00280010\":{\"vr\":\"US\",\"Value\":[1e3]}}").getInt(Tag.Rows, 0));
+        assertEquals("100", parse("{\"00200013\":{\"vr\":\"IS\",\"Value\":[1.00E2]}}").getString(Tag.InstanceNumber));
         assertFalse(parse("{\"00100020\":{\"vr\":\"LO\",\"Value\":[\"\\u00e9\\\"\\/\"]}}").isEmpty());
     }
 }

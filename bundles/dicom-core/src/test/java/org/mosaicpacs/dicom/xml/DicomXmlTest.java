@@ -113,6 +113,8 @@ class DicomXmlTest {
             "<NativeDicomModel><DicomAttribute tag=\"7FE00010\" vr=\"OB\"><InlineBinary>**</InlineBinary></DicomAttribute></NativeDicomModel>",
             "<NativeDicomModel><DicomAttribute tag=\"7FE00010\" vr=\"OB\"><BulkData uri=\"http://x/no-length\"/></DicomAttribute></NativeDicomModel>",
             "<NativeDicomModel></NativeDicomModel><extra/>",
+            "<NativeDicomModel><DicomAttribute tag=\"00280010\" vr=\"US\"><Value number=\"1\">1e999999999</Value></DicomAttribute></NativeDicomModel>",
+            "<NativeDicomModel><DicomAttribute tag=\"00280010\" vr=\"US\"><Value number=\"1\">1e-999999999</Value></DicomAttribute></NativeDicomModel>",
         };
         for (String b : bad) {
             assertThrows(IOException.class, () -> parse(b), b);
