@@ -32,7 +32,7 @@ import org.mosaicpacs.dicom.data.VR;
  *     {@code "-Infinity"} (JSON has no such numbers).
  * <li>OB, OD, OF, OL, OV, OW, UN: {@code InlineBinary}, base64 of the little endian bytes; or
  *     {@code BulkDataURI} when the {@link BulkDataURIGenerator} gives one: it is asked for every
- *     {@link BulkData} value (which is always written as a URI), every encapsulated pixel data
+ *     {@link BulkData} value (the default generator always names one), every encapsulated pixel data
  *     ({@link Fragments}) and every binary value longer than the bulk data threshold. Encapsulated
  *     pixel data written inline is the base64 of its encoded value field (its items, without the
  *     sequence delimiter), as pydicom writes it.
@@ -48,7 +48,6 @@ import org.mosaicpacs.dicom.data.VR;
 public final class DicomJsonWriter {
 
     private final JsonOutput out;
-    private final Writer writer;
     private BulkDataURIGenerator bulkDataURIGenerator = BulkDataURIGenerator.DEFAULT;
     private long bulkDataThreshold = Long.MAX_VALUE;
 
@@ -64,7 +63,6 @@ public final class DicomJsonWriter {
      * @param indent the indentation of one level (e.g. two spaces), or null or empty for compact output
      */
     public DicomJsonWriter(Writer writer, String indent) {
-        this.writer = writer;
         this.out = new JsonOutput(writer, indent);
     }
 
@@ -108,10 +106,6 @@ public final class DicomJsonWriter {
 
     JsonOutput output() {
         return out;
-    }
-
-    Writer writer() {
-        return writer;
     }
 
     private void writeObject(Attributes ds) throws IOException {
