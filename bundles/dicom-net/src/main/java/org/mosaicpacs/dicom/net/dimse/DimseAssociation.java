@@ -593,9 +593,13 @@ public final class DimseAssociation implements AutoCloseable {
         try (MessageWriter w = association.beginMessage(pcid)) {
             w.command().write(cmd);
             if (data != null) {
-                java.io.OutputStream out = w.dataSet();
+                CountingOutputStream out = new CountingOutputStream(w.dataSet());
                 dataStarted = true;
                 data.writeTo(out, transferSyntax(pcid));
+                if ((out.count & 1) != 0) {
+                    // PS3.5 A.5: a deflated data set of odd length gets a trailing zero byte; PDVs are even
+                    out.write(0);
+                }
             }
         } catch (IOException | RuntimeException e) {
             if (dataStarted && isOpen()) {
@@ -743,6 +747,32 @@ public final class DimseAssociation implements AutoCloseable {
     @Override
     public String toString() {
         return association.toString();
+    }
+
+    /** Counts the bytes of a data set to pad it to an even length. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() {
+            // the message writer closes the P-DATA stream
+        }
     }
 
     /** A Part 10 file about to be sent. */

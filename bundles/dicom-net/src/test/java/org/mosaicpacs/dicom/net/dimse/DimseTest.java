@@ -109,7 +109,8 @@ class DimseTest {
         for (Path f : files) {
             Path stored = scp.files.get(Fixtures.read(f).getString(Tag.SOPInstanceUID));
             assertEquals(Fixtures.transferSyntax(f), Fixtures.transferSyntax(stored));
-            assertArrayEquals(Fixtures.datasetBytes(f), Fixtures.datasetBytes(stored), f.toString());
+            assertArrayEquals(Fixtures.evenLength(Fixtures.datasetBytes(f)), Fixtures.datasetBytes(stored),
+                    f.toString());
         }
     }
 

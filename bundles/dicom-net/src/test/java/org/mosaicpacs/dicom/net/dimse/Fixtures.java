@@ -83,6 +83,11 @@ final class Fixtures {
         return Arrays.copyOfRange(all, 144 + len, all.length);
     }
 
+    /** A deflated data set of odd length is sent with a trailing zero byte (PS3.5 A.5). */
+    static byte[] evenLength(byte[] b) {
+        return (b.length & 1) == 0 ? b : Arrays.copyOf(b, b.length + 1);
+    }
+
     /** Compares two data sets element by element, as strings for text and as little endian bytes otherwise. */
     static String diff(Attributes a, Attributes b) {
         StringBuilder sb = new StringBuilder();

@@ -67,7 +67,7 @@ final class TestScp implements AutoCloseable {
             ae.addTransferCapability(new TransferCapability(cuid, Role.SCU, any));
         }
         for (String cuid : FIND) {
-            ae.addTransferCapability(TransferCapability.of(cuid, Role.SCP));
+            ae.addTransferCapability(new TransferCapability(cuid, Role.SCP, any));
         }
         for (String cuid : RETRIEVE) {
             ae.addTransferCapability(TransferCapability.of(cuid, Role.SCP));
