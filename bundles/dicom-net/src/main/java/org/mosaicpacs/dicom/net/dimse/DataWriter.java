@@ -31,4 +31,13 @@ public interface DataWriter {
             dos.finish();
         };
     }
+
+    /**
+     * @param encoded a data set already encoded in the transfer syntax that will be negotiated (e.g. the
+     *     rest of a Part 10 file after its meta information); copied as is, not closed
+     * @return a writer that copies the stream
+     */
+    static DataWriter of(java.io.InputStream encoded) {
+        return (out, ts) -> encoded.transferTo(out);
+    }
 }

@@ -277,4 +277,33 @@ class DimseTest {
         as.abort();
         assertFalse(as.isOpen() && false);
     }
+
+    @Test
+    void windowIsEnforcedForOurRequests() throws Exception {
+        DimseAssociation as = connect(rq().addVerification().addContext(TestScp.SLOW_CLASS), null);
+        assertEquals(1, as.maxOperationsInvoked());
+        DimseFuture slow = as.invoke(3, Commands.nRQ(Dimse.N_ACTION_RQ, 0, TestScp.SLOW_CLASS, "1.2", false), null,
+                null);
+        as.setResponseTimeout(200);
+        IOException e = assertThrows(IOException.class, as::cecho);
+        assertTrue(e.getMessage().contains("window"), e.getMessage());
+        assertEquals(Status.Success, slow.await().status());
+        assertEquals(Status.Success, as.cecho().status());
+        as.release();
+    }
+
+    @Test
+    void peerExceedingTheWindowIsAborted() throws Exception {
+        org.mosaicpacs.dicom.net.Association raw = org.mosaicpacs.dicom.net.Association.connect(new Connection(),
+                new Connection("127.0.0.1", scp.port()), rq().addContext(TestScp.SLOW_CLASS).build(),
+                (a, pcid, command, last, fragment) -> { }, executor, scheduler);
+        closeables.add(raw::abort);
+        raw.sendMessage(1, new java.io.ByteArrayInputStream(Commands.encode(
+                Commands.nRQ(Dimse.N_ACTION_RQ, 1, TestScp.SLOW_CLASS, "1.2", false))), null);
+        raw.sendMessage(1, new java.io.ByteArrayInputStream(Commands.encode(
+                Commands.nRQ(Dimse.N_ACTION_RQ, 2, TestScp.SLOW_CLASS, "1.2", false))), null);
+        assertTrue(raw.awaitClose(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(raw.closeCause() instanceof org.mosaicpacs.dicom.net.AssociationAbortedException,
+                String.valueOf(raw.closeCause()));
+    }
 }
