@@ -142,6 +142,15 @@ public final class DimseAssociation implements AutoCloseable {
             }
 
             @Override
+            public void onReleaseRequest(Association as) throws IOException {
+                // Let the operations in progress send their final responses first (bounded).
+                if (as.attachment() instanceof DimseAssociation d) {
+                    d.awaitIdle(d.performing::isEmpty);
+                }
+                as.releaseResponse();
+            }
+
+            @Override
             public void onClosed(Association as) {
                 if (as.attachment() instanceof DimseAssociation d) {
                     d.onClosed();
@@ -527,12 +536,30 @@ public final class DimseAssociation implements AutoCloseable {
     }
 
     /**
-     * Releases the association (A-RELEASE), waiting at most the release timeout.
+     * Releases the association (A-RELEASE): first waits for the responses to our outstanding requests
+     * (at most the response timeout, 60 s if none), then for the A-RELEASE-RP (at most the release timeout).
+     * On the acceptor side an A-RELEASE-RQ is answered once the operations in progress have sent their
+     * final responses (same bound).
      *
      * @throws IOException if the release fails (the association is then aborted)
      */
     public void release() throws IOException {
+        awaitIdle(outstanding::isEmpty);
         association.release();
+    }
+
+    /** The longest wait for operations to end before a release: the response timeout, else 60 s. */
+    private void awaitIdle(java.util.function.BooleanSupplier idle) {
+        long limit = TimeUnit.MILLISECONDS.toNanos(responseTimeout > 0 ? responseTimeout : 60_000);
+        long start = System.nanoTime();
+        while (!idle.getAsBoolean() && isOpen() && System.nanoTime() - start < limit) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Aborts the association (A-ABORT). */

@@ -306,4 +306,18 @@ class DimseTest {
         assertTrue(raw.closeCause() instanceof org.mosaicpacs.dicom.net.AssociationAbortedException,
                 String.valueOf(raw.closeCause()));
     }
+
+    @Test
+    void largeInstanceIsStreamedAndReleaseWaitsForOutstandingResponses() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path big = Fixtures.write(in, Fixtures.image(UID.CTImageStorage, "BIG", "1.2.7", "1.2.7.1", "1.2.7.1.1",
+                8192), UID.ExplicitVRLittleEndian);
+        assertTrue(Files.size(big) > 1_000_000);
+        DimseAssociation as = connect(rq().addContext(UID.CTImageStorage).asyncOperationsWindow(2, 1), null);
+        DimseFuture f = as.cstore(big, Commands.MEDIUM);
+        as.release();  // waits for the C-STORE-RSP first
+        assertTrue(f.isDone());
+        assertEquals(Status.Success, f.await().status());
+        assertArrayEquals(Fixtures.datasetBytes(big), Fixtures.datasetBytes(scp.files.get("1.2.7.1.1")));
+    }
 }
