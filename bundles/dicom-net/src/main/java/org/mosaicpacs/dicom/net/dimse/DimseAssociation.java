@@ -306,13 +306,16 @@ public final class DimseAssociation implements AutoCloseable {
         Commands.setDataset(command, data != null);
         DimseFuture f = new DimseFuture(this, msgId, pcid, onPending);
         outstanding.put(msgId, f);
-        startTimer(f);
         try {
             send(pcid, command, data);
         } catch (IOException | RuntimeException e) {
             finish(msgId, f);
             f.completeExceptionally(e);
             throw e;
+        }
+        // The response timeout counts from the end of the request (a large data set takes its time).
+        if (!f.isDone()) {
+            startTimer(f);
         }
         LOG.debug("{}: sent {}", this, Commands.toString(command));
         return f;

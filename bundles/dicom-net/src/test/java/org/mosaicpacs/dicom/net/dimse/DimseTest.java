@@ -241,7 +241,8 @@ class DimseTest {
     @Test
     void hostileAndFailingRequests() throws Exception {
         DimseAssociation as = connect(rq().addVerification().addContext(UID.CTImageStorage)
-                .addContext(TestScp.UNKNOWN_CLASS).addContext(TestScp.BROKEN_CLASS), null);
+                .addContext(TestScp.UNKNOWN_CLASS).addContext(TestScp.BROKEN_CLASS)
+                .addContext(TestScp.NO_SERVICE_CLASS), null);
         // unknown SOP class: the presentation context is rejected with result 3
         assertEquals(PresentationContextAC.ABSTRACT_SYNTAX_NOT_SUPPORTED,
                 as.association().presentationContext(5).result());
@@ -259,6 +260,10 @@ class DimseTest {
         assertEquals(Status.ProcessingFailure, rsp.status());
         assertEquals("broken on purpose", rsp.errorComment());
         assertEquals(Status.Success, as.cecho().status());
+        // accepted in negotiation, but no service registered: 0122
+        rsp = as.invoke(9, Commands.nRQ(Dimse.N_ACTION_RQ, 0, TestScp.NO_SERVICE_CLASS, "1.2.3", false), null, null)
+                .await();
+        assertEquals(Status.SOPClassNotSupported, rsp.status());
         as.release();
         // and the server keeps serving
         DimseAssociation as2 = connect(rq().addVerification(), null);

@@ -44,6 +44,8 @@ final class TestScp implements AutoCloseable {
     static final String BROKEN_CLASS = "1.2.840.10008.5.1.4.1.1.481.1";
     /** A SOP class whose service sleeps (response timeout tests). */
     static final String SLOW_CLASS = "1.2.840.10008.5.1.4.1.1.481.2";
+    /** A SOP class accepted in negotiation but without a service. */
+    static final String NO_SERVICE_CLASS = "1.2.840.10008.5.1.4.1.1.481.3";
 
     final Path folder;
     final Map<String, Path> files = new ConcurrentHashMap<>();
@@ -74,6 +76,7 @@ final class TestScp implements AutoCloseable {
         }
         ae.addTransferCapability(TransferCapability.of(BROKEN_CLASS, Role.SCP));
         ae.addTransferCapability(TransferCapability.of(SLOW_CLASS, Role.SCP));
+        ae.addTransferCapability(TransferCapability.of(NO_SERVICE_CLASS, Role.SCP));
         device = new Device("test").addConnection(connection).addApplicationEntity(ae);
         registry.add(new CStoreSCP(folder.resolve("spool"), STORAGE) {
             @Override
