@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * A-ABORT), the response timeout (restarted by each pending response), C-CANCEL (incoming: the
  * running operation sees {@link #isCancelRequested(int)}; outgoing: {@link DimseFuture#cancelOperation()}).
  *
- * <p>Incoming data sets of requests are streamed to the service ({@link PDataInputStream}, bounded, so a
- * slow service slows the peer); data sets of responses (identifiers) are read into memory, at most
+ * <p>Incoming data sets of requests are streamed to the service ({@link PDataInputStream}, at most about
+ * 1 MiB waiting (2 to 16 PDUs), so a slow service slows the peer); data sets of responses (identifiers) are read into memory, at most
  * {@link #MAX_RESPONSE_DATASET} bytes. Thread safe: requests may be sent from any thread.
  */
 public final class DimseAssociation implements AutoCloseable {
@@ -62,7 +62,8 @@ public final class DimseAssociation implements AutoCloseable {
 
     /** The largest data set of a response (e.g. a C-FIND identifier) accepted: 16 MiB. */
     public static final int MAX_RESPONSE_DATASET = 16 << 20;
-    private static final int STREAM_CAPACITY = 16;
+    /** About how many bytes of an incoming data set may wait for a slow service: 1 MiB. */
+    private static final int STREAM_BUFFER = 1 << 20;
 
     private final Association association;
     private final DicomServiceRegistry registry;
@@ -77,6 +78,7 @@ public final class DimseAssociation implements AutoCloseable {
     private final Object idLock = new Object();
     private int lastMessageId;
     private volatile int responseTimeout;
+    private final int streamCapacity;
 
     // reader-thread state
     private final Map<Integer, ByteArrayOutputStream> commandFragments = new HashMap<>();
@@ -100,6 +102,9 @@ public final class DimseAssociation implements AutoCloseable {
         this.maxInvoked = inv;
         this.maxPerformed = perf;
         this.invokeSlots = inv == 0 ? null : new Semaphore(inv, true);
+        long ourMax = association.isRequestor() ? association.associateRQ().userInformation().maxLength()
+                : association.associateAC().userInformation().maxLength();
+        this.streamCapacity = (int) Math.max(2, Math.min(16, STREAM_BUFFER / Math.max(ourMax == 0 ? 1 << 20 : ourMax, 1)));
     }
 
     /**
@@ -722,7 +727,7 @@ public final class DimseAssociation implements AutoCloseable {
         }
         PDataInputStream data = null;
         if (Commands.hasDataset(cmd)) {
-            data = new PDataInputStream(STREAM_CAPACITY);
+            data = new PDataInputStream(streamCapacity);
             incoming.put(pcid, new Incoming(cmd, data, null));
         }
         PDataInputStream stream = data;

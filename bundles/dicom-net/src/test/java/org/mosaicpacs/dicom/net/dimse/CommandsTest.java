@@ -68,5 +68,9 @@ class CommandsTest {
         Attributes failed = e.fillResponse(Commands.mkRSP(back, e.status()));
         assertEquals(64, failed.getString(Tag.ErrorComment).length());
         assertEquals(Status.ProcessingFailure, Commands.status(failed));
+        Attributes offending = new DicomServiceException(Status.MissingAttribute, "missing")
+                .offendingElements(Tag.PatientID).fillResponse(Commands.mkRSP(back, Status.MissingAttribute));
+        Attributes decoded = Commands.decode(Commands.encode(offending));
+        assertEquals(Tag.PatientID, decoded.getInt(Tag.OffendingElement, 0));
     }
 }
