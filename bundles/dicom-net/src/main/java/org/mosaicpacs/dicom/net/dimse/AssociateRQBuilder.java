@@ -1,9 +1,14 @@
 package org.mosaicpacs.dicom.net.dimse;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.net.Connection;
 import org.mosaicpacs.dicom.net.Device;
@@ -56,6 +61,38 @@ public final class AssociateRQBuilder {
         }
         contexts.add(PresentationContextRQ.of(id, abstractSyntax,
                 transferSyntaxes.length == 0 ? UNCOMPRESSED : transferSyntaxes));
+        return this;
+    }
+
+    /**
+     * Proposes what is needed to send these Part 10 files with {@link DimseAssociation#cstore(Path, int)}:
+     * for each SOP class, one context per transfer syntax of its files (sent as they are when accepted)
+     * and, when some are in Explicit VR Big Endian or Deflated, one with Explicit and Implicit VR Little
+     * Endian (for conversion). Stops adding at 128 contexts.
+     *
+     * @param files Part 10 files
+     * @return this
+     * @throws IOException if a file has no usable file meta information
+     */
+    public AssociateRQBuilder addStorageContexts(Iterable<Path> files) throws IOException {
+        Map<String, Set<String>> syntaxes = new LinkedHashMap<>();
+        for (Path f : files) {
+            DimseAssociation.StoreFile sf = DimseAssociation.StoreFile.probe(f);
+            syntaxes.computeIfAbsent(sf.cuid(), k -> new LinkedHashSet<>()).add(sf.tsuid());
+        }
+        for (Map.Entry<String, Set<String>> e : syntaxes.entrySet()) {
+            boolean convertible = false;
+            for (String ts : e.getValue()) {
+                if (contexts.size() < 128) {
+                    addContext(e.getKey(), ts);
+                }
+                convertible |= !ts.equals(UID.ExplicitVRLittleEndian) && !ts.equals(UID.ImplicitVRLittleEndian)
+                        && !TransferSyntax.of(ts).isEncapsulated();
+            }
+            if (convertible && contexts.size() < 128) {
+                addContext(e.getKey(), UNCOMPRESSED);
+            }
+        }
         return this;
     }
 

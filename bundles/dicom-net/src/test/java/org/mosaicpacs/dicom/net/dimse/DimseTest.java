@@ -325,4 +325,21 @@ class DimseTest {
         assertEquals(Status.Success, f.await().status());
         assertArrayEquals(Fixtures.datasetBytes(big), Fixtures.datasetBytes(scp.files.get("1.2.7.1.1")));
     }
+
+    @Test
+    void storageContextsForFiles() throws Exception {
+        List<Path> files = makeFiles(tmp.resolve("in"), 8);
+        AssociateRQBuilder rq = rq().addStorageContexts(files);
+        // CT: Implicit LE, Explicit BE, fallback; MR: Explicit LE, Deflated, fallback
+        assertEquals(6, rq.size());
+        DimseAssociation as = connect(rq, null);
+        for (Path f : files) {
+            assertEquals(Status.Success, as.cstore(f, Commands.MEDIUM).await().status());
+        }
+        as.release();
+        for (Path f : files) {
+            Path stored = scp.files.get(Fixtures.read(f).getString(Tag.SOPInstanceUID));
+            assertEquals(Fixtures.transferSyntax(f), Fixtures.transferSyntax(stored));
+        }
+    }
 }
