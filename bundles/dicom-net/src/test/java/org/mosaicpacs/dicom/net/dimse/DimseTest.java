@@ -36,7 +36,7 @@ class DimseTest {
     ExecutorService executor;
     ScheduledExecutorService scheduler;
     TestScp scp;
-    final List<AutoCloseable> closeables = new ArrayList<>();
+    final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -340,6 +340,72 @@ class DimseTest {
         for (Path f : files) {
             Path stored = scp.files.get(Fixtures.read(f).getString(Tag.SOPInstanceUID));
             assertEquals(Fixtures.transferSyntax(f), Fixtures.transferSyntax(stored));
+        }
+    }
+
+    @Test
+    void abortInTheMiddleOfADataSetLeavesNoPartFile() throws Exception {
+        org.mosaicpacs.dicom.net.Association raw = org.mosaicpacs.dicom.net.Association.connect(new Connection(),
+                new Connection("127.0.0.1", scp.port()), rq().addContext(UID.CTImageStorage).build(),
+                (a, pcid, command, last, fragment) -> { }, executor, scheduler);
+        closeables.add(raw::abort);
+        org.mosaicpacs.dicom.net.MessageWriter w = raw.beginMessage(1);
+        w.command().write(Commands.encode(Commands.cstoreRQ(1, UID.CTImageStorage, "1.2.3.cut", 0)));
+        java.io.OutputStream data = w.dataSet();
+        data.write(new byte[100_000]);
+        data.flush();
+        Path spool = tmp.resolve("scp").resolve("spool");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!(Files.isDirectory(spool) && hasPart(spool)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(hasPart(spool), "the data set is being spooled");
+        raw.abort();
+        deadline = System.nanoTime() + 5_000_000_000L;
+        while (hasPart(spool) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(hasPart(spool), "the .part file is removed");
+        DimseAssociation as = connect(rq().addVerification(), null);
+        assertEquals(Status.Success, as.cecho().status());
+        as.release();
+    }
+
+    private static boolean hasPart(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.toString().endsWith(".part"));
+        }
+    }
+
+    @Test
+    void concurrentAssociations() throws Exception {
+        List<Path> files = makeFiles(tmp.resolve("in"), 8);
+        List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            for (int c = 0; c < 4; c++) {
+                List<Path> mine = files.subList(2 * c, 2 * c + 2);
+                results.add(clients.submit(() -> {
+                    DimseAssociation as = connect(rq().addStorageContexts(mine), null);
+                    int ok = 0;
+                    for (Path f : mine) {
+                        ok += as.cstore(f, Commands.MEDIUM).await().status() == Status.Success ? 1 : 0;
+                    }
+                    as.release();
+                    return ok;
+                }));
+            }
+            int ok = 0;
+            for (java.util.concurrent.Future<Integer> r : results) {
+                ok += r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertEquals(8, ok);
+            assertEquals(8, scp.files.size());
+        } finally {
+            clients.shutdownNow();
         }
     }
 }
