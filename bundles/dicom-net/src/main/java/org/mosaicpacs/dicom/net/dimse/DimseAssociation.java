@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Enforced here: the negotiated asynchronous operations window in both directions (requests wait
  * for a free slot before they are sent; a peer that invokes more operations than negotiated gets an
- * A-ABORT), the response timeout (restarted by each pending response), C-CANCEL (incoming: the
+ * A-ABORT), the response timeout (restarted by each pending response; when it expires the request fails
+ * with {@link DimseTimeoutException} and the association is aborted), C-CANCEL (incoming: the
  * running operation sees {@link #isCancelRequested(int)}; outgoing: {@link DimseFuture#cancelOperation()}).
  *
  * <p>Incoming data sets of requests are streamed to the service ({@link PDataInputStream}, at most about
@@ -372,6 +373,10 @@ public final class DimseAssociation implements AutoCloseable {
                     LOG.info("{}: no response to message {} within {} ms", this, f.messageId(), t);
                     finish(f.messageId(), f);
                     f.completeExceptionally(new DimseTimeoutException(f.messageId(), t));
+                    // The peer still counts the operation as outstanding: going on would break the
+                    // asynchronous operations window and mismatch late responses, so abort (as PS3.7
+                    // leaves no other way to end an operation without its response).
+                    abort();
                 }
             }, t, TimeUnit.MILLISECONDS);
         }

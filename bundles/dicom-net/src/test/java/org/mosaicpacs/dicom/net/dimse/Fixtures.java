@@ -1,7 +1,6 @@
 package org.mosaicpacs.dicom.net.dimse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -119,25 +118,26 @@ final class Fixtures {
         return sb.toString();
     }
 
+    /** Runs a tool with a bounded wait; its output goes to a temp file, so a hung tool cannot block us. */
     static String run(long timeoutSeconds, Path workDir, String... cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (workDir != null) {
-            pb.directory(workDir.toFile());
+        Path log = Files.createTempFile("tool-", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (workDir != null) {
+                pb.directory(workDir.toFile());
+            }
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timeout: " + String.join(" ", cmd) + "\n" + Files.readString(log));
+            }
+            String text = Files.readString(log);
+            if (p.exitValue() != 0) {
+                throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", cmd) + "\n" + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(log);
         }
-        Process p = pb.start();
-        byte[] out;
-        try (InputStream in = p.getInputStream()) {
-            // the tools print little; read it all, bounded by the process ending
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timeout: " + String.join(" ", cmd));
-        }
-        String text = new String(out);
-        if (p.exitValue() != 0) {
-            throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", cmd) + "\n" + text);
-        }
-        return text;
     }
 }
