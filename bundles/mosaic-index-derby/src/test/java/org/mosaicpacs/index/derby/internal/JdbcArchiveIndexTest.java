@@ -401,4 +401,48 @@ class JdbcArchiveIndexTest {
         List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "1.3.1", Tag.ModalitiesInStudy, "")));
         assertArrayEquals(new String[] {"CT", "MR"}, m.get(0).getStrings(Tag.ModalitiesInStudy));
     }
+
+    @Test
+    void valuesInOtherCharacterSetsMatchAndComeBackInUtf8() throws Exception {
+        Attributes latin1 = instance("P8", "Muller^Hans", "1.2.8", "20200101", "", "1.2.8.1", "CT", "1.2.8.1.1", 1);
+        latin1.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
+        latin1.setString(Tag.PatientName, VR.PN, "Müller^Hans");
+        latin1.setString(Tag.StudyDescription, VR.LO, "Schädel");
+        store(latin1);
+
+        List<Attributes> m = query(study(keys(Tag.PatientName, "MÜLLER*", Tag.StudyDescription, "")).withCaseInsensitivePN());
+        assertEquals(1, m.size());
+        assertEquals("ISO_IR 192", m.get(0).getString(Tag.SpecificCharacterSet));
+        assertEquals("Müller^Hans", m.get(0).getString(Tag.PatientName));
+        assertEquals("Schädel", m.get(0).getString(Tag.StudyDescription));
+    }
+
+    @Test
+    void deletingASeriesAndReplacingIntoAnotherSeriesKeepAggregatesCurrent() throws Exception {
+        sample();
+        // the same SOP Instance UID arrives again in another series of the study
+        Attributes moved = instance("P1", "Doe^John", "1.2.1", "20200110", "101500", "1.2.1.2", "MR", "1.2.1.1.2", 5);
+        assertEquals(StoreOutcome.Result.REPLACED, index.store(moved, at("1.2.1.1.2", "2"), DuplicatePolicy.REPLACE).result());
+        assertEquals(1, count("SELECT num_instances FROM series WHERE series_iuid = '1.2.1.1'"));
+        assertEquals(2, count("SELECT num_instances FROM series WHERE series_iuid = '1.2.1.2'"));
+        assertEquals(3, count("SELECT num_instances FROM study WHERE study_iuid = '1.2.1'"));
+
+        List<InstanceLocation> removed = index.delete("1.2.1", "1.2.1.2", null);
+        assertEquals(2, removed.size());
+        assertEquals(1, count("SELECT num_series FROM study WHERE study_iuid = '1.2.1'"));
+        assertEquals(1, count("SELECT num_instances FROM study WHERE study_iuid = '1.2.1'"));
+        assertEquals(List.of("1.2.1"), studies(study(keys(Tag.StudyInstanceUID, "1.2.1", Tag.ModalitiesInStudy, "CT"))));
+        assertEquals(List.of(), studies(study(keys(Tag.StudyInstanceUID, "1.2.1", Tag.ModalitiesInStudy, "MR"))));
+    }
+
+    @Test
+    void theComponentMigratesAndReportsItsHealth() throws Exception {
+        DerbyArchiveIndex component = new DerbyArchiveIndex(dataSource, null);
+        assertEquals("index", component.name());
+        assertEquals(org.mosaicpacs.api.health.HealthState.UP, component.health().state());
+        assertEquals("schema version 1", component.health().detail());
+        component.store(instance("P1", "Doe", "1.2.1", "20200101", "", "1.2.1.1", "CT", "1.2.1.1.1", 1),
+                at("1.2.1.1.1", "1"), DuplicatePolicy.REJECT);
+        assertEquals(1, component.locate("1.2.1", null, null).size());
+    }
 }
