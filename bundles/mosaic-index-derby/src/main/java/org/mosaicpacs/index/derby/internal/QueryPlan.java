@@ -288,6 +288,8 @@ final class QueryPlan {
                 out.setNull(tag, vr);
             } else if (Columns.isAggregate(tag)) {
                 aggregate(rs, tag, out);
+            } else if (vr == VR.SQ && !isEmpty(keys, tag)) {
+                copyItems(blobs.get(l), tag, keys.getSequence(tag).get(0), out);
             } else {
                 copy(blobs.get(l), tag, vr, out);
             }
@@ -321,6 +323,26 @@ final class QueryPlan {
             }
         } else {
             DataSets.copyElement(src, i, out);
+        }
+    }
+
+    /** A sequence return key with keys in its item: each stored item with only those keys (PS3.4 C.2.2.1.3). */
+    private static void copyItems(Attributes src, int tag, Attributes wanted, Attributes out) {
+        Sequence stored = src.getSequence(tag);
+        Sequence seq = out.newSequence(tag, stored == null ? 0 : stored.size());
+        if (stored == null) {
+            return;
+        }
+        for (Attributes item : stored) {
+            Attributes copy = seq.addNewItem();
+            for (int i = 0; i < wanted.size(); i++) {
+                int t = wanted.tagAt(i);
+                if (wanted.vrAt(i) == VR.SQ && !isEmpty(wanted, t)) {
+                    copyItems(item, t, wanted.getSequence(t).get(0), copy);
+                } else {
+                    copy(item, t, wanted.vrAt(i), copy);
+                }
+            }
         }
     }
 

@@ -280,7 +280,12 @@ class JdbcArchiveIndexTest {
         // a key without a column, matched in Java on the stored attributes
         assertEquals(List.of("1.2.4.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
                 keys(Tag.ContentDate, "20200111-20200120")).withRelational()), Tag.SOPInstanceUID));
-        assertNull(images.get(0).getString(Tag.PixelData));
+        Attributes pixels = keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "1.2.1.1");
+        pixels.setNull(Tag.PixelData, VR.OW);
+        Attributes first = query(QueryRequest.of(QueryLevel.IMAGE, pixels)).get(0);
+        assertTrue(first.contains(Tag.PixelData));
+        assertNull(first.getBytes(Tag.PixelData) == null || first.getBytes(Tag.PixelData).length == 0 ? null : "pixels",
+                "bulk data is not indexed");
     }
 
     @Test
@@ -290,7 +295,9 @@ class JdbcArchiveIndexTest {
         k.newSequence(Tag.RequestAttributesSequence, 1).addNewItem().setString(Tag.RequestedProcedureID, VR.SH, "RP-1.2.2");
         List<Attributes> m = query(QueryRequest.of(QueryLevel.SERIES, k).withRelational());
         assertEquals(List.of("1.2.2.1"), values(m, Tag.SeriesInstanceUID));
-        assertEquals("RP-1.2.2", m.get(0).getSequence(Tag.RequestAttributesSequence).get(0).getString(Tag.RequestedProcedureID));
+        Attributes item = m.get(0).getSequence(Tag.RequestAttributesSequence).get(0);
+        assertEquals("RP-1.2.2", item.getString(Tag.RequestedProcedureID));
+        assertEquals(1, item.size(), "only the keys asked for in the item");
 
         Attributes universal = keys(Tag.SeriesInstanceUID, "");
         universal.newSequence(Tag.RequestAttributesSequence, 1).addNewItem().setNull(Tag.RequestedProcedureID, VR.SH);
