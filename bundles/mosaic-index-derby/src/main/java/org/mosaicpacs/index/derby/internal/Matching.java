@@ -200,17 +200,15 @@ final class Matching {
                 return t != null && (r[0] == null || t.compareTo(r[0]) >= 0) && (r[1] == null || t.compareTo(r[1]) <= 0);
             }
             case DT -> {
+                DateTimeRange range;
                 try {
-                    DateTimeRange range = wanted.indexOf('-') >= 0 && wanted.indexOf('-') != wanted.length() - 5
-                            ? DateTimeRange.parse(wanted) : null;
-                    if (range == null) {
-                        return have.strip().equals(wanted.strip());
-                    }
-                    java.time.LocalDateTime t = org.mosaicpacs.dicom.value.DicomDateTime.parse(have.strip()).toLocalDateTime();
-                    return range.contains(t);
+                    range = DateTimeRange.parse(wanted.strip());
                 } catch (Exception e) {
-                    throw new IndexException("not a date-time range: " + wanted, true);
+                    throw new IndexException("not a date-time or date-time range: " + wanted, true);
                 }
+                return org.mosaicpacs.dicom.value.DicomDateTime.tryParse(have.strip())
+                        .map(t -> range.contains(t.lowerBound()))
+                        .orElse(false);
             }
             default -> {
                 boolean ci = ignoreCasePN && vr == VR.PN;

@@ -80,6 +80,7 @@ class JdbcArchiveIndexTest {
         ds.setString(Tag.SeriesNumber, VR.IS, "1");
         ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(number));
         ds.setString(Tag.ContentDate, VR.DA, studyDate);
+        ds.setString(Tag.AcquisitionDateTime, VR.DT, studyDate + studyTime);
         ds.newSequence(Tag.RequestAttributesSequence, 1).addNewItem()
                 .setString(Tag.RequestedProcedureID, VR.SH, "RP-" + study);
         ds.setBytes(Tag.PixelData, VR.OW, new byte[512]);
@@ -280,6 +281,12 @@ class JdbcArchiveIndexTest {
         // a key without a column, matched in Java on the stored attributes
         assertEquals(List.of("1.2.4.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
                 keys(Tag.ContentDate, "20200111-20200120")).withRelational()), Tag.SOPInstanceUID));
+        assertEquals(List.of("1.2.1.1.1", "1.2.1.1.2", "1.2.1.2.1", "1.2.2.1.1", "1.2.4.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.AcquisitionDateTime, "20191231230000-20200115120000")).withRelational()), Tag.SOPInstanceUID));
+        assertEquals(List.of("1.2.3.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.AcquisitionDateTime, "20200201080000")).withRelational()), Tag.SOPInstanceUID));
+        assertEquals(List.of("1.2.2.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.AcquisitionDateTime, "20191231230000-20200101")).withRelational()), Tag.SOPInstanceUID));
         Attributes pixels = keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "1.2.1.1");
         pixels.setNull(Tag.PixelData, VR.OW);
         Attributes first = query(QueryRequest.of(QueryLevel.IMAGE, pixels)).get(0);
