@@ -117,6 +117,37 @@ class FsStorageTest {
     }
 
     @Test
+    void bytesGoToATemporaryFileInTheTargetFolderUntilTheyAreComplete() throws IOException {
+        FsStorage s = storage();
+        StorageKey key = StorageKey.of("1.2.840.3");
+        Path target = s.pathOf(key);
+        List<List<String>> seenWhileWriting = new ArrayList<>();
+        InputStream watched = new InputStream() {
+            int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n == 100) {
+                    try (Stream<Path> files = Files.list(target.getParent())) {
+                        seenWhileWriting.add(files.map(f -> f.getFileName().toString()).toList());
+                    }
+                }
+                return n++ < 200 ? 42 : -1;
+            }
+        };
+
+        s.write(key, watched);
+
+        List<String> during = seenWhileWriting.get(0);
+        assertEquals(1, during.size());
+        assertTrue(during.get(0).startsWith("." + target.getFileName() + ".") && during.get(0).endsWith(".tmp"), during.get(0));
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertEquals(List.of(target), files.toList(), "after the write only the object is there");
+        }
+        assertEquals(200, Files.size(target));
+    }
+
+    @Test
     void fileIsNamedByAHashInHashNamedDirectories() throws IOException {
         FsStorage s = storage();
         Path p = s.pathOf(StorageKey.of("1.2.3"));
