@@ -157,7 +157,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
             throw new KeepFirst(new StoreOutcome(policy == DuplicatePolicy.REJECT ? StoreOutcome.Result.REJECTED
                     : StoreOutcome.Result.KEPT_FIRST, existing.location(), Optional.of(location)));
         }
-        long patientPk = findOrCreatePatient(c, ds);
+        long patientPk = findOrCreatePatient(c, ds, studyUID);
         long studyPk = findOrCreateStudy(c, ds, patientPk, studyUID);
         // From here on, stores into this study wait for each other: the series rows, instance rows and
         // aggregates of a study are only written by the transaction holding its study row.
@@ -224,17 +224,22 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         }
     }
 
-    private static long findOrCreatePatient(Connection c, Attributes ds) throws SQLException {
+    /**
+     * A patient is identified by Patient ID and Issuer of Patient ID; a patient without an ID is never
+     * merged with another: it is the patient of the study it came with.
+     */
+    private static long findOrCreatePatient(Connection c, Attributes ds, String studyUID) throws SQLException {
         String id = cut(ds.getString(Tag.PatientID, ""), 64);
         String issuer = cut(ds.getString(Tag.IssuerOfPatientID, ""), 64);
-        Long pk = queryPk(c, "SELECT pk FROM patient WHERE pat_id = ? AND pat_issuer = ?", id, issuer);
+        String key = id.isBlank() ? "\u0002" + studyUID : id + "\u0001" + issuer;
+        Long pk = queryPk(c, "SELECT pk FROM patient WHERE pat_key = ?", key);
         if (pk != null) {
             return pk;
         }
         String[] name = Columns.pnGroups(ds.getString(Tag.PatientName));
-        return insert(c, "INSERT INTO patient (pat_id, pat_issuer, pat_name_a, pat_name_i, pat_name_p, pat_name_norm,"
-                        + " pat_birthdate, pat_sex, attrs) VALUES (?,?,?,?,?,?,?,?,?)",
-                id, issuer, cut(name[0], 330), cut(name[1], 330), cut(name[2], 330), cut(Matching.upper(name[0]), 330),
+        return insert(c, "INSERT INTO patient (pat_key, pat_id, pat_issuer, pat_name_a, pat_name_i, pat_name_p, pat_name_norm,"
+                        + " pat_birthdate, pat_sex, attrs) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                key, id, issuer, cut(name[0], 330), cut(name[1], 330), cut(name[2], 330), cut(Matching.upper(name[0]), 330),
                 Matching.normDateOrNull(ds.getString(Tag.PatientBirthDate)), cut(ds.getString(Tag.PatientSex), 16),
                 DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.PATIENT))));
     }

@@ -459,4 +459,15 @@ class JdbcArchiveIndexTest {
                 at("1.2.1.1.1", "1"), DuplicatePolicy.REJECT);
         assertEquals(1, component.locate("1.2.1", null, null).size());
     }
+
+    @Test
+    void patientsWithoutAnIdAreNotMerged() throws Exception {
+        store(instance("", "Anon^One", "1.2.5", "20200101", "", "1.2.5.1", "CT", "1.2.5.1.1", 1));
+        store(instance("", "Anon^Two", "1.2.6", "20200101", "", "1.2.6.1", "CT", "1.2.6.1.1", 1));
+        store(instance("", "Anon^Two", "1.2.6", "20200101", "", "1.2.6.1", "CT", "1.2.6.1.2", 2));
+        assertEquals(2, count("SELECT COUNT(*) FROM patient"));
+        List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "", Tag.PatientName, "", Tag.PatientID, "")));
+        assertEquals(List.of("Anon^One", "Anon^Two"), values(m, Tag.PatientName));
+        assertEquals(List.of("1.2.6"), studies(study(keys(Tag.PatientName, "*Two"))));
+    }
 }

@@ -1,9 +1,11 @@
 -- The archive index: patient, study, series, instance. Statements end with ';' at the end of a line.
 -- *_norm columns hold the upper-case alphabetic name for case-insensitive matching; dates are
 -- YYYYMMDD, times HHMMSS.FFFFFF (so that ranges compare as text); attrs is the level's data set,
--- Deflated Explicit VR Little Endian, without bulk data.
+-- Deflated Explicit VR Little Endian, without bulk data. patient.pat_key identifies a patient:
+-- Patient ID and Issuer, or, for a patient without an ID, the study it came with.
 CREATE TABLE patient (
     pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pat_key VARCHAR(200) NOT NULL,
     pat_id VARCHAR(64) NOT NULL,
     pat_issuer VARCHAR(64) NOT NULL,
     pat_name_a VARCHAR(330),
@@ -13,8 +15,9 @@ CREATE TABLE patient (
     pat_birthdate VARCHAR(8),
     pat_sex VARCHAR(16),
     attrs BLOB(16M),
-    CONSTRAINT patient_id_uk UNIQUE (pat_id, pat_issuer)
+    CONSTRAINT patient_key_uk UNIQUE (pat_key)
 );
+CREATE INDEX patient_id_ix ON patient (pat_id);
 CREATE INDEX patient_name_ix ON patient (pat_name_a);
 CREATE INDEX patient_name_norm_ix ON patient (pat_name_norm);
 CREATE TABLE study (
