@@ -48,7 +48,7 @@ import org.mosaicpacs.dicom.io.DicomReadLimits;
  * <p>Properties: {@code mosaic.fuzz.seed} (default fixed), {@code mosaic.fuzz.count} (12000),
  * {@code mosaic.fuzz.seconds} (time budget, 240: stops early on a slow machine; the test then still
  * requires {@value #MIN_DONE} mutants done), {@code mosaic.fuzz.only} (one iteration),
- * {@code mosaic.fuzz.corpusFiles} (20). Memory stays small: the reader runs with an allocation limit of
+ * {@code mosaic.fuzz.corpusFiles} (20), {@code mosaic.fuzz.dump} (a folder to write the failing mutants to). Memory stays small: the reader runs with an allocation limit of
  * 32 MiB.
  */
 class DicomReaderFuzzTest {
@@ -84,7 +84,7 @@ class DicomReaderFuzzTest {
         seeds.addAll(corpusSeeds(Integer.getInteger("mosaic.fuzz.corpusFiles", 20)));
         for (Seed s : seeds) {
             // every seed itself must parse (or, for corpus files, at least not break the contract)
-            check(s.bytes, s.rawTransferSyntax, "seed " + s.name, true, s.name.startsWith("corpus:"));
+            check(s.bytes, s.rawTransferSyntax, "seed " + s.name, true, true, s.name.startsWith("corpus:"));
         }
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
         byte[][] donors = seeds.stream().map(s -> s.bytes).toArray(byte[][]::new);
@@ -114,9 +114,15 @@ class DicomReaderFuzzTest {
             String what = "run seed " + runSeed + ", iteration " + i + " (-Dmosaic.fuzz.seed=" + runSeed
                     + " -Dmosaic.fuzz.only=" + i + "), seed file " + seed + ", mutations " + m.log;
             boolean viaFile = i % 10 == 0;
+            int before = failures.size();
             check(mutant, seed.rawTransferSyntax != null && rnd.nextBoolean() ? seed.rawTransferSyntax : null, what,
-                    viaFile, false);
+                    viaFile, i % 5 == 2, false);
             done++;
+            String dump = System.getProperty("mosaic.fuzz.dump");
+            if (failures.size() > before && dump != null) {
+                Files.createDirectories(Paths.get(dump));
+                Files.write(Paths.get(dump, "mutant-" + runSeed + "-" + i + ".dcm"), mutant);
+            }
             if (failures.size() >= MAX_FAILURES) {
                 break;
             }
@@ -152,7 +158,8 @@ class DicomReaderFuzzTest {
         }
     }
 
-    private void check(byte[] b, String rawTs, String what, boolean viaFile, boolean lenient) throws IOException {
+    private void check(byte[] b, String rawTs, String what, boolean viaFile, boolean trickle, boolean lenient)
+            throws IOException {
         // 1. the whole data set from a stream, then write it (read transfer syntax and Explicit VR LE)
         Attributes ds = null;
         Attributes fmi = null;
@@ -175,6 +182,24 @@ class DicomReaderFuzzTest {
             rewrite(ds, fmi, ts, what);
             walkValues(ds, what);
         }
+        // 1b. the same bytes trickling in a few at a time must give the same outcome (buffer boundaries)
+        if (trickle) {
+            Attributes slow = null;
+            try (DicomInputStream in = rawTs != null ? new DicomInputStream(new Trickle(b), rawTs)
+                    : new DicomInputStream(new Trickle(b))) {
+                in.setLimits(LIMITS);
+                slow = in.readDataset();
+            } catch (DicomParseException e) {
+                if (ds != null) {
+                    failures.add(what + ": parses from a byte array but not trickling in: " + e);
+                }
+            } catch (Throwable t) {
+                failures.add(what + ": reading a trickling stream threw " + trace(t));
+            }
+            if (slow != null && (ds == null || !slow.equals(ds))) {
+                failures.add(what + ": reading a trickling stream gave another result than from a byte array");
+            }
+        }
         // 2. stopping before the pixel data
         try (DicomInputStream in = open(b, rawTs)) {
             Attributes head = in.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
@@ -195,9 +220,14 @@ class DicomReaderFuzzTest {
                 Attributes fileMeta = in.readFileMetaInformation();
                 String fileTs = in.getTransferSyntax();
                 Attributes fds = in.readDataset();
+                if (ds == null && rawTs == null) {
+                    failures.add(what + ": parses from a file but not from a stream");
+                }
                 rewrite(fds, fileMeta, fileTs, what + " [file, bulk data threshold 16]");
-            } catch (DicomParseException expected) {
-                // fine
+            } catch (DicomParseException e) {
+                if (ds != null && rawTs == null) {
+                    failures.add(what + ": parses from a stream but not from a file: " + e);
+                }
             } catch (Throwable t) {
                 failures.add(what + ": reading the file with a bulk data threshold threw " + trace(t));
             }
@@ -270,6 +300,36 @@ class DicomReaderFuzzTest {
             }
         } catch (Throwable t) {
             failures.add(what + ": decoding values threw " + trace(t));
+        }
+    }
+
+    /** A stream returning 1 to 7 bytes per read (a slow network), deterministic. */
+    private static final class Trickle extends java.io.InputStream {
+        private final byte[] b;
+        private int pos;
+        private int calls;
+
+        Trickle(byte[] b) {
+            this.b = b;
+        }
+
+        @Override
+        public int read() {
+            return pos < b.length ? b[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos >= b.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 1 + (calls++ * 5) % 7), b.length - pos);
+            System.arraycopy(b, pos, dst, off, n);
+            pos += n;
+            return n;
         }
     }
 
