@@ -206,8 +206,10 @@ class DicomReaderFuzzTest {
             if (head.contains(Tag.PixelData)) {
                 failures.add(what + ": STOP_BEFORE_PIXEL_DATA read the pixel data");
             }
-        } catch (DicomParseException expected) {
-            // fine
+        } catch (DicomParseException e) {
+            if (ds != null) {
+                failures.add(what + ": the whole data set parses, but not its part before the pixel data: " + e);
+            }
         } catch (Throwable t) {
             failures.add(what + ": reading with STOP_BEFORE_PIXEL_DATA threw " + trace(t));
         }
