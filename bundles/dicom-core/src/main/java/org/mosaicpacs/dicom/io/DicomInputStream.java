@@ -331,6 +331,11 @@ public final class DicomInputStream implements Closeable {
                 long len = in.i32(4, f.be) & 0xFFFFFFFFL;
                 in.consume(8);
                 if (tag == Tag.SequenceDelimitationItem) {
+                    if (f.end != UNDEFINED && pos + 8 != f.end) {
+                        // ending here would ignore the defined length (which may lie past the end of the stream)
+                        throw new DicomParseException("sequence delimitation item inside a sequence of defined length"
+                                + " (end " + f.end + ")", pos);
+                    }
                     stack.remove(stack.size() - 1);
                 } else if (tag != Tag.Item) {
                     throw new DicomParseException("expected an item, found " + Tag.toString(tag), pos);
