@@ -56,6 +56,8 @@ public final class DicomOutputStream implements Closeable, Flushable {
     private final OutputStream raw;
     private OutputStream out;
     private DeflaterOutputStream deflater;
+    private CountingOutputStream deflatedBytes;
+    private boolean deflateFinished;
     private TransferSyntax ts;
     private boolean undefinedSequenceLength;
     private boolean undefinedItemLength;
@@ -193,8 +195,30 @@ public final class DicomOutputStream implements Closeable, Flushable {
     }
 
     private void startDeflate() {
-        deflater = new DeflaterOutputStream(raw, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 8192);
+        deflatedBytes = new CountingOutputStream(raw);
+        deflater = new DeflaterOutputStream(deflatedBytes, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 8192);
         out = deflater;
+    }
+
+    /** Counts the compressed bytes, so that the deflated bit stream can be padded to even length (PS3.5 A.5). */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 
     /**
@@ -429,8 +453,12 @@ public final class DicomOutputStream implements Closeable, Flushable {
 
     /** Finishes deflate compression if any and flushes; the underlying stream stays open. */
     public void finish() throws IOException {
-        if (deflater != null) {
+        if (deflater != null && !deflateFinished) {
             deflater.finish();
+            if ((deflatedBytes.count & 1) != 0) {
+                raw.write(0); // PS3.5 A.5: the deflated bit stream is padded to an even length
+            }
+            deflateFinished = true;
         }
         raw.flush();
     }
