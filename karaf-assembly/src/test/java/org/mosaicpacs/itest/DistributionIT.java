@@ -23,6 +23,8 @@ import javax.sql.DataSource;
 import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.storage.StorageBackend;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -36,6 +38,11 @@ import org.osgi.framework.Bundle;
 public class DistributionIT extends MosaicTestSupport {
 
     private static final String DATASOURCE = "(dataSourceName=mosaic)";
+    private static final String FS_STORAGE = "(&(storage.backend=fs)(storage.id=fs-main))";
+    private static final String INDEX_UP =
+            "{\"name\":\"org.mosaicpacs.index.derby.internal.DerbyArchiveIndex\",\"bundle\":\"mosaic-index-derby\",\"state\":\"UP\"";
+    private static final String INDEX_DOWN =
+            "{\"name\":\"org.mosaicpacs.index.derby.internal.DerbyArchiveIndex\",\"bundle\":\"mosaic-index-derby\",\"state\":\"DOWN\"";
 
     @Configuration
     public Option[] config() {
@@ -64,6 +71,25 @@ public class DistributionIT extends MosaicTestSupport {
     }
 
     @Test
+    public void archiveIndexAndFileStorageAreRegisteredAndHealthy() {
+        await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
+
+        assertTrue("the index is registered", hasService(ArchiveIndex.class, null));
+        assertTrue("the fs-main storage is registered", hasService(StorageBackend.class, FS_STORAGE));
+        String body = httpGet("/health").body();
+        assertTrue(body, body.contains(INDEX_UP));
+        assertTrue(body, body.contains("{\"name\":\"index\",\"bundle\":\"mosaic-index-derby\",\"state\":\"UP\""));
+        assertTrue(body, body.contains(
+                "{\"name\":\"org.mosaicpacs.storage.fs.internal.FsStorageBackend\",\"bundle\":\"mosaic-storage-fs\",\"state\":\"UP\""));
+        assertTrue(body, body.contains("{\"name\":\"storage fs-main\",\"bundle\":\"mosaic-storage-fs\",\"state\":\"UP\""));
+    }
+
+    /**
+     * Taking Derby out takes the index's database away: the index component waits for a DataSource,
+     * /health says DOWN (503) and names it, the rest keeps running; putting Derby back brings the index
+     * back, with what it held, and /health to 200.
+     */
+    @Test
     public void embeddedDerbyIsSwappedOutAndBackWhileTheArchiveRuns() throws SQLException {
         await("the archive to be up", () -> httpGet("/health").status() == 200);
         assertTrue(executeCommand("feature:list -i"), executeCommand("feature:list -i").contains("mosaic-derby"));
@@ -75,7 +101,14 @@ public class DistributionIT extends MosaicTestSupport {
         executeCommand("feature:uninstall mosaic-derby");
         await("the DataSource to go away", () -> !hasService(DataSource.class, DATASOURCE));
         assertFalse(executeCommand("feature:list -i").contains("mosaic-derby "));
-        assertEquals("the rest of the archive stays up", 200, httpGet("/health").status());
+        await("the index to go away", () -> !hasService(ArchiveIndex.class, null));
+        HttpAnswer down = httpGet("/health");
+        assertEquals("without its database the archive cannot index: DOWN", 503, down.status());
+        assertTrue(down.body(), down.body().contains(INDEX_DOWN));
+        assertTrue(down.body(), down.body().contains("dataSource"));
+        assertTrue("the rest of the archive keeps running", hasService(StorageBackend.class, FS_STORAGE));
+        assertTrue(down.body(), down.body().contains(
+                "{\"name\":\"org.mosaicpacs.health.internal.HealthServlet\",\"bundle\":\"mosaic-health\",\"state\":\"UP\""));
 
         executeCommand("feature:install mosaic-derby");
         try (Connection c = service(DataSource.class, DATASOURCE).getConnection(); Statement s = c.createStatement();
@@ -83,7 +116,9 @@ public class DistributionIT extends MosaicTestSupport {
             assertTrue("the row written before the swap is still there", rows.next());
             assertEquals("written before the swap", rows.getString(1));
         }
+        await("the index to come back", () -> hasService(ArchiveIndex.class, null));
         await("the archive to be up again", () -> httpGet("/health").status() == 200);
+        assertTrue(httpGet("/health").body().contains(INDEX_UP));
     }
 
     @Test

@@ -1,0 +1,507 @@
+package org.mosaicpacs.index.derby.internal;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import javax.sql.DataSource;
+
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.DuplicatePolicy;
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.InstanceLocation;
+import org.mosaicpacs.api.index.QueryLevel;
+import org.mosaicpacs.api.index.QueryRequest;
+import org.mosaicpacs.api.index.StorageLocation;
+import org.mosaicpacs.api.index.StoreOutcome;
+import org.mosaicpacs.api.storage.StorageKey;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+
+/**
+ * The archive index in plain JDBC: every value is a bind parameter; what differs between databases is
+ * in the {@link Dialect}. Each public method is one transaction (READ COMMITTED), retried when the
+ * database reports a deadlock, a lock timeout or a unique key taken by a concurrent transaction.
+ *
+ * <p>Concurrency: a store creates the patient, study and series rows it needs, then locks its study's
+ * row before inserting the instance and recounting the aggregates; so stores into one study run one at
+ * a time from that point, and the counts each one writes include every committed instance.
+ */
+final class JdbcArchiveIndex implements ArchiveIndex {
+
+    private static final int ATTEMPTS = 20;
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    JdbcArchiveIndex(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    /** Runs the schema migrations; returns the schema version. */
+    int migrate() throws SQLException, IOException {
+        return new Migrations(dataSource, dialect).migrate();
+    }
+
+    /** The schema version recorded in the database (a cheap health check). */
+    int schemaVersion() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    // ---- transactions -----------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException, IndexException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) throws IndexException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | IndexException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt < ATTEMPTS && (dialect.isRetryable(e) || dialect.isDuplicateKey(e))) {
+                    try {
+                        Thread.sleep(Math.min(200, 5L * attempt * attempt));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new IndexException(what + " interrupted", e);
+                    }
+                    continue;
+                }
+                throw new IndexException(what + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- store ------------------------------------------------------------------------------------
+
+    /** Thrown inside the store transaction to roll it back when the duplicate policy keeps the first copy. */
+    private static final class KeepFirst extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient StoreOutcome outcome;
+
+        KeepFirst(StoreOutcome outcome) {
+            super(null, null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    @Override
+    public StoreOutcome store(Attributes ds, StorageLocation location, DuplicatePolicy policy) throws IndexException {
+        String studyUID = uid(ds, Tag.StudyInstanceUID);
+        String seriesUID = uid(ds, Tag.SeriesInstanceUID);
+        String sopUID = uid(ds, Tag.SOPInstanceUID);
+        String cuid = uid(ds, Tag.SOPClassUID);
+        try {
+            return inTransaction("store " + sopUID, c -> storeIn(c, ds, location, policy, studyUID, seriesUID, sopUID, cuid));
+        } catch (KeepFirst k) {
+            return k.outcome;
+        }
+    }
+
+    private static String uid(Attributes ds, int tag) throws IndexException {
+        String v = ds.getString(tag);
+        if (v == null || v.isBlank()) {
+            throw new IndexException("missing " + keyword(tag), true);
+        }
+        v = v.strip();
+        if (v.length() > 64 || v.indexOf('\0') >= 0) {
+            throw new IndexException("malformed " + keyword(tag) + ": too long or contains NUL", true);
+        }
+        return v;
+    }
+
+    private static String keyword(int tag) {
+        return String.format(Locale.ROOT, "(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    }
+
+    private record Existing(long pk, long seriesPk, long studyPk, InstanceLocation location) {
+    }
+
+    private StoreOutcome storeIn(Connection c, Attributes ds, StorageLocation location, DuplicatePolicy policy,
+                                 String studyUID, String seriesUID, String sopUID, String cuid) throws SQLException {
+        Instant now = Instant.now();
+        InstanceLocation incoming = new InstanceLocation(studyUID, seriesUID, sopUID, cuid, location, now);
+        Existing existing = findInstance(c, sopUID);
+        if (existing != null && policy != DuplicatePolicy.REPLACE) {
+            throw new KeepFirst(new StoreOutcome(policy == DuplicatePolicy.REJECT ? StoreOutcome.Result.REJECTED
+                    : StoreOutcome.Result.KEPT_FIRST, existing.location(), Optional.of(location)));
+        }
+        long patientPk = findOrCreatePatient(c, ds);
+        long studyPk = findOrCreateStudy(c, ds, patientPk, studyUID);
+        // From here on, stores into this study wait for each other: the series rows, instance rows and
+        // aggregates of a study are only written by the transaction holding its study row.
+        TreeSet<Long> studies = new TreeSet<>(List.of(studyPk));
+        if (existing != null) {
+            studies.add(existing.studyPk());
+        }
+        for (long pk : studies) {
+            lockStudy(c, pk);
+        }
+        long[] series = findOrCreateSeries(c, ds, studyPk, seriesUID);
+        long seriesPk = series[0];
+        if (series[1] != studyPk) { // a series stays in the study it was first stored in
+            lockStudy(c, series[1]);
+            studies.add(series[1]);
+        }
+        if (existing != null) {
+            update(c, "DELETE FROM instance WHERE pk = ?", existing.pk());
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO instance (series_fk, sop_iuid, sop_cuid, inst_no,"
+                + " tsuid, storage_id, storage_key, obj_size, checksum, received, attrs) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            p.setLong(1, seriesPk);
+            p.setString(2, sopUID);
+            p.setString(3, cuid);
+            setInt(p, 4, ds, Tag.InstanceNumber);
+            p.setString(5, cut(location.transferSyntaxUID(), 64));
+            p.setString(6, cut(location.storageId(), 64));
+            p.setString(7, location.key().value());
+            p.setLong(8, location.size());
+            p.setString(9, cut(location.sha256(), 128));
+            p.setTimestamp(10, Timestamp.from(now));
+            p.setBytes(11, DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.IMAGE))));
+            p.executeUpdate();
+        }
+        recountSeries(c, seriesPk);
+        if (existing != null && existing.seriesPk() != seriesPk) {
+            recountSeries(c, existing.seriesPk());
+        }
+        for (long pk : studies) {
+            recountStudy(c, pk);
+        }
+        if (existing != null) {
+            return new StoreOutcome(StoreOutcome.Result.REPLACED, incoming, Optional.of(existing.location().location()));
+        }
+        return new StoreOutcome(StoreOutcome.Result.STORED, incoming, Optional.empty());
+    }
+
+    private static final String INSTANCE_SELECT = "SELECT i.pk, i.series_fk, se.study_fk, s.study_iuid, se.series_iuid,"
+            + " i.sop_iuid, i.sop_cuid, i.storage_id, i.storage_key, i.tsuid, i.obj_size, i.checksum, i.received, s.patient_fk"
+            + " FROM instance i JOIN series se ON i.series_fk = se.pk JOIN study s ON se.study_fk = s.pk";
+
+    private static InstanceLocation location(ResultSet rs) throws SQLException {
+        return new InstanceLocation(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                new StorageLocation(rs.getString(8), new StorageKey(rs.getString(9)), rs.getString(10), rs.getLong(11),
+                        rs.getString(12)), rs.getTimestamp(13).toInstant());
+    }
+
+    private static Existing findInstance(Connection c, String sopUID) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(INSTANCE_SELECT + " WHERE i.sop_iuid = ?")) {
+            p.setString(1, sopUID);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? new Existing(rs.getLong(1), rs.getLong(2), rs.getLong(3), location(rs)) : null;
+            }
+        }
+    }
+
+    private static long findOrCreatePatient(Connection c, Attributes ds) throws SQLException {
+        String id = cut(ds.getString(Tag.PatientID, ""), 64);
+        String issuer = cut(ds.getString(Tag.IssuerOfPatientID, ""), 64);
+        Long pk = queryPk(c, "SELECT pk FROM patient WHERE pat_id = ? AND pat_issuer = ?", id, issuer);
+        if (pk != null) {
+            return pk;
+        }
+        String[] name = Columns.pnGroups(ds.getString(Tag.PatientName));
+        return insert(c, "INSERT INTO patient (pat_id, pat_issuer, pat_name_a, pat_name_i, pat_name_p, pat_name_norm,"
+                        + " pat_birthdate, pat_sex, attrs) VALUES (?,?,?,?,?,?,?,?,?)",
+                id, issuer, cut(name[0], 330), cut(name[1], 330), cut(name[2], 330), cut(Matching.upper(name[0]), 330),
+                Matching.normDateOrNull(ds.getString(Tag.PatientBirthDate)), cut(ds.getString(Tag.PatientSex), 16),
+                DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.PATIENT))));
+    }
+
+    private static long findOrCreateStudy(Connection c, Attributes ds, long patientPk, String studyUID) throws SQLException {
+        Long pk = queryPk(c, "SELECT pk FROM study WHERE study_iuid = ?", studyUID);
+        if (pk != null) {
+            return pk;
+        }
+        String[] ref = Columns.pnGroups(ds.getString(Tag.ReferringPhysicianName));
+        return insert(c, "INSERT INTO study (patient_fk, study_iuid, study_date, study_time, accession_no, study_id,"
+                        + " ref_phys_a, ref_phys_i, ref_phys_p, ref_phys_norm, study_desc, attrs)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                patientPk, studyUID, Matching.normDateOrNull(ds.getString(Tag.StudyDate)),
+                Matching.normTimeOrNull(ds.getString(Tag.StudyTime)), cut(ds.getString(Tag.AccessionNumber), 64),
+                cut(ds.getString(Tag.StudyID), 16), cut(ref[0], 330), cut(ref[1], 330), cut(ref[2], 330),
+                cut(Matching.upper(ref[0]), 330), cut(ds.getString(Tag.StudyDescription), 64),
+                DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.STUDY))));
+    }
+
+    /** Returns {series pk, its study pk}. */
+    private static long[] findOrCreateSeries(Connection c, Attributes ds, long studyPk, String seriesUID) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT pk, study_fk FROM series WHERE series_iuid = ?")) {
+            p.setString(1, seriesUID);
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        }
+        Integer number = intOrNull(ds, Tag.SeriesNumber);
+        long pk = insert(c, "INSERT INTO series (study_fk, series_iuid, modality, series_no, series_desc, body_part,"
+                        + " pps_start_date, attrs) VALUES (?,?,?,?,?,?,?,?)",
+                studyPk, seriesUID, cut(ds.getString(Tag.Modality), 16), number, cut(ds.getString(Tag.SeriesDescription), 64),
+                cut(ds.getString(Tag.BodyPartExamined), 16),
+                Matching.normDateOrNull(ds.getString(Tag.PerformedProcedureStepStartDate)),
+                DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.SERIES))));
+        return new long[] {pk, studyPk};
+    }
+
+    private static void lockStudy(Connection c, long studyPk) throws SQLException {
+        update(c, "UPDATE study SET num_instances = num_instances WHERE pk = ?", studyPk);
+    }
+
+    private static void recountSeries(Connection c, long seriesPk) throws SQLException {
+        update(c, "UPDATE series SET num_instances = (SELECT COUNT(*) FROM instance WHERE series_fk = ?) WHERE pk = ?",
+                seriesPk, seriesPk);
+    }
+
+    private static void recountStudy(Connection c, long studyPk) throws SQLException {
+        Set<String> modalities = new TreeSet<>();
+        List<Long> seriesPks = new ArrayList<>();
+        int instances = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT pk, modality, num_instances FROM series WHERE study_fk = ?")) {
+            p.setLong(1, studyPk);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    seriesPks.add(rs.getLong(1));
+                    if (rs.getString(2) != null && !rs.getString(2).isEmpty()) {
+                        modalities.add(rs.getString(2));
+                    }
+                    instances += rs.getInt(3);
+                }
+            }
+        }
+        // one indexed look-up per series: never a scan that would wait on other studies' rows
+        Set<String> classes = new TreeSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT sop_cuid FROM instance WHERE series_fk = ?")) {
+            for (long pk : seriesPks) {
+                p.setLong(1, pk);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        classes.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        update(c, "UPDATE study SET num_series = ?, num_instances = ?, mods_in_study = ?, cuids_in_study = ? WHERE pk = ?",
+                seriesPks.size(), instances, cut(joinMulti(modalities), 1000), cut(joinMulti(classes), 4000), studyPk);
+    }
+
+    private static String joinMulti(Set<String> values) {
+        return values.isEmpty() ? "" : "|" + String.join("|", values) + "|";
+    }
+
+    // ---- locate and delete ------------------------------------------------------------------------
+
+    @Override
+    public List<InstanceLocation> locate(String studyUID, String seriesUID, String sopUID) throws IndexException {
+        if (studyUID == null || studyUID.isBlank()) {
+            throw new IndexException("locate needs a Study Instance UID", true);
+        }
+        return inTransaction("locate " + studyUID, c -> {
+            List<Object> params = new ArrayList<>(List.of(studyUID.strip()));
+            StringBuilder sql = new StringBuilder(INSTANCE_SELECT).append(" WHERE s.study_iuid = ?");
+            if (seriesUID != null) {
+                sql.append(" AND se.series_iuid = ?");
+                params.add(seriesUID.strip());
+            }
+            if (sopUID != null) {
+                sql.append(" AND i.sop_iuid = ?");
+                params.add(sopUID.strip());
+            }
+            sql.append(" ORDER BY se.series_no, se.series_iuid, i.inst_no, i.sop_iuid");
+            List<InstanceLocation> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+                bind(p, params);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(location(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<InstanceLocation> delete(String studyUID, String seriesUID, String sopUID) throws IndexException {
+        if (studyUID == null || studyUID.isBlank()) {
+            throw new IndexException("delete needs a Study Instance UID", true);
+        }
+        return inTransaction("delete from " + studyUID, c -> {
+            List<Object> params = new ArrayList<>(List.of(studyUID.strip()));
+            StringBuilder sql = new StringBuilder(INSTANCE_SELECT).append(" WHERE s.study_iuid = ?");
+            if (seriesUID != null) {
+                sql.append(" AND se.series_iuid = ?");
+                params.add(seriesUID.strip());
+                if (sopUID != null) {
+                    sql.append(" AND i.sop_iuid = ?");
+                    params.add(sopUID.strip());
+                }
+            }
+            List<InstanceLocation> removed = new ArrayList<>();
+            List<Long> instances = new ArrayList<>();
+            Set<Long> series = new LinkedHashSet<>();
+            TreeSet<Long> studies = new TreeSet<>();
+            Set<Long> patients = new LinkedHashSet<>();
+            try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+                bind(p, params);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        instances.add(rs.getLong(1));
+                        series.add(rs.getLong(2));
+                        studies.add(rs.getLong(3));
+                        patients.add(rs.getLong(14));
+                        removed.add(location(rs));
+                    }
+                }
+            }
+            for (long pk : studies) {
+                lockStudy(c, pk);
+            }
+            for (long pk : instances) {
+                update(c, "DELETE FROM instance WHERE pk = ?", pk);
+            }
+            for (long pk : series) {
+                recountSeries(c, pk);
+                update(c, "DELETE FROM series WHERE pk = ? AND num_instances = 0", pk);
+            }
+            for (long pk : studies) {
+                recountStudy(c, pk);
+                update(c, "DELETE FROM study WHERE pk = ? AND num_series = 0", pk);
+            }
+            for (long pk : patients) {
+                update(c, "DELETE FROM patient WHERE pk = ? AND NOT EXISTS (SELECT 1 FROM study WHERE patient_fk = ?)", pk, pk);
+            }
+            return removed;
+        });
+    }
+
+    // ---- query ------------------------------------------------------------------------------------
+
+    @Override
+    public int query(QueryRequest request, Predicate<Attributes> sink) throws IndexException {
+        QueryPlan plan = QueryPlan.of(request);
+        return inTransaction("query", c -> {
+            int n = 0;
+            try (PreparedStatement p = c.prepareStatement(plan.sql())) {
+                bind(p, plan.params());
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        Attributes match = plan.match(rs);
+                        if (match == null) {
+                            continue;
+                        }
+                        n++;
+                        if (!sink.test(match)) {
+                            break;
+                        }
+                    }
+                }
+            }
+            return n;
+        });
+    }
+
+    // ---- JDBC helpers -----------------------------------------------------------------------------
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static Integer intOrNull(Attributes ds, int tag) {
+        String s = ds.getString(tag);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void setInt(PreparedStatement p, int i, Attributes ds, int tag) throws SQLException {
+        Integer v = intOrNull(ds, tag);
+        if (v == null) {
+            p.setNull(i, Types.INTEGER);
+        } else {
+            p.setInt(i, v);
+        }
+    }
+
+    static void bind(PreparedStatement p, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object v = params.get(i);
+            if (v == null) {
+                p.setNull(i + 1, p.getParameterMetaData().getParameterType(i + 1));
+            } else if (v instanceof byte[] b) {
+                p.setBytes(i + 1, b);
+            } else if (v instanceof Long l) {
+                p.setLong(i + 1, l);
+            } else if (v instanceof Integer n) {
+                p.setInt(i + 1, n);
+            } else {
+                p.setString(i + 1, v.toString());
+            }
+        }
+    }
+
+    private static Long queryPk(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, java.util.Arrays.asList(params));
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, java.util.Arrays.asList(params));
+            return p.executeUpdate();
+        }
+    }
+
+    private static long insert(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(p, java.util.Arrays.asList(params));
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no generated key");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+}
