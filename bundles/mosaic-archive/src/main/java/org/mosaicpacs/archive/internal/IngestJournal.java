@@ -60,8 +60,13 @@ final class IngestJournal {
         }
     }
 
-    /** The intents left by an earlier run (read when the archive starts). */
+    /** The intents left by an earlier run (read when the archive starts); removes its half-spooled streams. */
     List<Intent> leftOver() throws IOException {
+        try (DirectoryStream<Path> spooled = Files.newDirectoryStream(directory, "stream-*.part")) {
+            for (Path f : spooled) {
+                Files.deleteIfExists(f);
+            }
+        }
         List<Intent> list = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             for (Path f : files) {
