@@ -57,6 +57,7 @@ class OfflineStartIT {
         environment = Map.of(
                 "HOME", emptyHome.toString(),
                 "MOSAIC_HTTP_PORT", Integer.toString(freePort()),
+                "MOSAIC_DICOM_PORT", Integer.toString(freePort()),
                 "MOSAIC_DATA", work.resolve("archive-data").toString(),
                 "EXTRA_JAVA_OPTS", "-Duser.home=" + emptyHome + " -Dorg.ops4j.pax.url.mvn.offline=true");
     }

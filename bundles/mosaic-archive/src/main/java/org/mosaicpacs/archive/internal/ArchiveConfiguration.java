@@ -1,0 +1,34 @@
+package org.mosaicpacs.archive.internal;
+
+import org.mosaicpacs.api.index.DuplicatePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(
+        name = "Mosaic PACS archive (ingest)",
+        description = "How received instances are validated, coerced, stored and indexed.")
+public @interface ArchiveConfiguration {
+
+    @AttributeDefinition(name = "Storage id",
+            description = "The storage backend (service property storage.id) new instances are written to.")
+    String storageId() default "fs-main";
+
+    @AttributeDefinition(name = "Duplicate policy",
+            description = "An instance whose SOP Instance UID is already indexed: REJECT (C-STORE 0111), "
+                    + "REPLACE (0000, the new copy replaces the first) or KEEP_FIRST (B006, the new copy is discarded).")
+    DuplicatePolicy duplicatePolicy() default DuplicatePolicy.KEEP_FIRST;
+
+    @AttributeDefinition(name = "Require Patient ID",
+            description = "Refuse instances without a Patient ID (C-STORE A900).")
+    boolean requirePatientID() default true;
+
+    @AttributeDefinition(name = "Coercions",
+            description = "Keyword=Value sets an attribute on every received instance; Keyword?=Value only when it "
+                    + "is missing or empty. Applied to the stored object and the index.")
+    String[] coercions() default {};
+
+    @AttributeDefinition(name = "Journal directory",
+            description = "Where the ingest journal lives (one small file per instance in flight). "
+                    + "${mosaic.data} is replaced by the system property mosaic.data.")
+    String journalDirectory() default "${mosaic.data}/ingest";
+}

@@ -1,0 +1,481 @@
+package org.mosaicpacs.dimse.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.InstanceLocation;
+import org.mosaicpacs.api.index.QueryLevel;
+import org.mosaicpacs.api.index.QueryRequest;
+import org.mosaicpacs.api.ingest.IngestResult;
+import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.data.UIDDictionary;
+import org.mosaicpacs.dicom.net.ApplicationEntity;
+import org.mosaicpacs.dicom.net.Connection;
+import org.mosaicpacs.dicom.net.Device;
+import org.mosaicpacs.dicom.net.TransferCapability;
+import org.mosaicpacs.dicom.net.TransferCapability.Role;
+import org.mosaicpacs.dicom.net.dimse.CFindSCP;
+import org.mosaicpacs.dicom.net.dimse.CStoreSCP;
+import org.mosaicpacs.dicom.net.dimse.Commands;
+import org.mosaicpacs.dicom.net.dimse.Dimse;
+import org.mosaicpacs.dicom.net.dimse.DicomServer;
+import org.mosaicpacs.dicom.net.dimse.DicomServiceException;
+import org.mosaicpacs.dicom.net.dimse.DicomServiceRegistry;
+import org.mosaicpacs.dicom.net.dimse.DimseAssociation;
+import org.mosaicpacs.dicom.net.dimse.RetrieveSCP;
+import org.mosaicpacs.dicom.net.dimse.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive's AE, without OSGi: a {@link DicomServer} with C-ECHO, C-STORE (to the
+ * {@link IngestService}), C-FIND (from the {@link ArchiveIndex}), C-MOVE and C-GET (reading the stored
+ * objects from the backends the index names), on threads of a bounded pool it owns.
+ */
+final class ArchiveAE implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveAE.class);
+
+    /** The settings, parsed from the configuration. */
+    record Settings(String aeTitle, String bindAddress, int port, int maxAssociations, Set<String> acceptedCallingAETitles,
+                    Map<String, Connection> moveDestinations, List<String> storageTransferSyntaxes,
+                    boolean caseInsensitivePN, int queryLimit, int responseTimeoutMillis, Path spoolDirectory) {
+    }
+
+    /** The query/retrieve information models served. */
+    static final List<String> FIND_MODELS = List.of(UID.PatientRootQueryRetrieveInformationModelFind,
+            UID.StudyRootQueryRetrieveInformationModelFind);
+    static final List<String> RETRIEVE_MODELS = List.of(UID.PatientRootQueryRetrieveInformationModelMove,
+            UID.PatientRootQueryRetrieveInformationModelGet, UID.StudyRootQueryRetrieveInformationModelMove,
+            UID.StudyRootQueryRetrieveInformationModelGet);
+
+    private final Settings settings;
+    private final Supplier<IngestService> ingest;
+    private final Supplier<ArchiveIndex> index;
+    private final Function<String, StorageBackend> backends;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService scheduler;
+    private final DicomServer server;
+    private final ThreadLocal<Path> retrieveSpool = new ThreadLocal<>();
+
+    ArchiveAE(Settings settings, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
+              Function<String, StorageBackend> backends) throws IOException {
+        this.settings = settings;
+        this.ingest = ingest;
+        this.index = index;
+        this.backends = backends;
+        Files.createDirectories(settings.spoolDirectory());
+        cleanSpool(settings.spoolDirectory());
+        // readers, services and the associations of C-MOVE: a few threads per association, bounded
+        int threads = Math.max(8, settings.maxAssociations() * 4);
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads("mosaic-dimse-" + settings.aeTitle()));
+        executor.allowCoreThreadTimeOut(true);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("mosaic-dimse-timer"));
+
+        Connection connection = new Connection(settings.bindAddress(), settings.port());
+        if (settings.responseTimeoutMillis() > 0) {
+            connection.setResponseTimeout(settings.responseTimeoutMillis());
+        }
+        ApplicationEntity ae = new ApplicationEntity(settings.aeTitle());
+        if (!settings.acceptedCallingAETitles().isEmpty()) {
+            ae.addAcceptedCallingAETitles(settings.acceptedCallingAETitles().toArray(String[]::new));
+        }
+        ae.addTransferCapability(TransferCapability.of(UID.Verification, Role.SCP));
+        for (String model : FIND_MODELS) {
+            ae.addTransferCapability(TransferCapability.of(model, Role.SCP));
+        }
+        for (String model : RETRIEVE_MODELS) {
+            ae.addTransferCapability(TransferCapability.of(model, Role.SCP));
+        }
+        for (String cuid : storageSOPClasses()) {
+            ae.addTransferCapability(new TransferCapability(cuid, Role.SCP, settings.storageTransferSyntaxes()));
+            // C-GET: the requestor proposes the storage classes with the SCP role, we take the SCU role
+            ae.addTransferCapability(new TransferCapability(cuid, Role.SCU, List.of(TransferCapability.ANY)));
+        }
+        Device device = new Device("mosaic").addConnection(connection).addApplicationEntity(ae)
+                .setMaxAssociations(settings.maxAssociations());
+        DicomServiceRegistry registry = new DicomServiceRegistry()
+                .add(new Store(settings.spoolDirectory()))
+                .add(new Find())
+                .add(new Retrieve());
+        this.server = new DicomServer(device, connection, registry, executor, scheduler);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("DICOM AE {} listening on port {}", settings.aeTitle(), server.getLocalPort());
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Every storage SOP class of dicom-core's dictionary. */
+    static List<String> storageSOPClasses() {
+        List<String> list = new ArrayList<>();
+        for (String uid : UIDDictionary.uids()) {
+            if (UIDDictionary.isStorageSOPClass(uid)) {
+                list.add(uid);
+            }
+        }
+        Collections.sort(list);
+        return list;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        executor.shutdownNow();
+        scheduler.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Removes what a stop or crash left in the spool: half-received data sets and retrieve copies. */
+    private static void cleanSpool(Path spool) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(spool)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".part") || name.startsWith("retrieve-")) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean the spool {}", spool, e);
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete {}", f);
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}", p);
+        }
+    }
+
+    /** The C-STORE status of an ingest outcome (see the conformance statement). */
+    static int status(IngestResult.Outcome outcome) {
+        return switch (outcome) {
+            case STORED, REPLACED -> Status.Success;
+            case KEPT_FIRST -> Status.ElementsDiscarded;
+            case REJECTED_DUPLICATE -> Status.DuplicateSOPInstance;
+            case CANNOT_UNDERSTAND -> Status.CannotUnderstand;
+            case INVALID -> Status.DataSetDoesNotMatchSOPClassError;
+            case STORAGE_UNAVAILABLE -> Status.OutOfResources;
+            case PROCESSING_FAILURE -> Status.ProcessingFailure;
+        };
+    }
+
+    private static String comment(String message) {
+        return message.length() <= 64 ? message : message.substring(0, 64);
+    }
+
+    private final class Store extends CStoreSCP {
+
+        Store(Path spool) {
+            super(spool);
+        }
+
+        @Override
+        protected int store(DimseAssociation as, int pcid, Attributes command, Path partFile, String transferSyntax)
+                throws IOException {
+            IngestService service = ingest.get();
+            if (service == null) {
+                throw new DicomServiceException(Status.ProcessingFailure, "the archive is not available");
+            }
+            IngestResult result = service.ingest(partFile, new Origin(as.remoteAETitle(), as.localAETitle(), ""));
+            int status = status(result.outcome());
+            if (Status.isFailure(status)) {
+                throw new DicomServiceException(status, comment(result.message()));
+            }
+            if (status != Status.Success) {
+                LOG.info("C-STORE {} from {}: {} ({})", command.getString(Tag.AffectedSOPInstanceUID),
+                        as.remoteAETitle(), result.outcome(), result.message());
+            }
+            return status;
+        }
+    }
+
+    private final class Find extends CFindSCP {
+
+        Find() {
+            super(FIND_MODELS.toArray(String[]::new));
+        }
+
+        @Override
+        protected Iterator<Attributes> query(DimseAssociation as, int pcid, Attributes command, Attributes keys)
+                throws DicomServiceException {
+            ArchiveIndex idx = index.get();
+            if (idx == null) {
+                throw new DicomServiceException(Status.UnableToProcess, "the index is not available");
+            }
+            QueryLevel level = level(command, keys);
+            QueryRequest request = QueryRequest.of(level, keys);
+            if (settings.caseInsensitivePN()) {
+                request = request.withCaseInsensitivePN();
+            }
+            int msgId = Commands.messageId(command);
+            List<Attributes> matches = new ArrayList<>();
+            try {
+                idx.query(request, match -> {
+                    matches.add(match);
+                    return matches.size() < settings.queryLimit() && !as.isCancelRequested(msgId);
+                });
+            } catch (IndexException e) {
+                throw new DicomServiceException(e.isInvalidRequest() ? Status.IdentifierDoesNotMatchSOPClass
+                        : Status.UnableToProcess, comment(e.getMessage()));
+            }
+            return matches.iterator();
+        }
+    }
+
+    /** The Query/Retrieve Level of a request, checked against its information model. */
+    static QueryLevel level(Attributes command, Attributes keys) throws DicomServiceException {
+        QueryLevel level;
+        try {
+            level = QueryLevel.ofCode(keys.getString(Tag.QueryRetrieveLevel));
+        } catch (IllegalArgumentException e) {
+            throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, comment(e.getMessage()));
+        }
+        String cuid = command.getString(Tag.AffectedSOPClassUID);
+        if (level == QueryLevel.PATIENT && cuid != null && cuid.startsWith("1.2.840.10008.5.1.4.1.2.2.")) {
+            throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no PATIENT level in Study Root");
+        }
+        return level;
+    }
+
+    private final class Retrieve extends RetrieveSCP {
+
+        Retrieve() {
+            super(aet -> settings.moveDestinations().get(aet), RETRIEVE_MODELS.toArray(String[]::new));
+        }
+
+        @Override
+        public void onRequest(DimseAssociation as, int pcid, Dimse dimse, Attributes command, InputStream data)
+                throws IOException {
+            try {
+                super.onRequest(as, pcid, dimse, command, data);
+            } finally {
+                Path spool = retrieveSpool.get();
+                retrieveSpool.remove();
+                if (spool != null) {
+                    deleteTree(spool);
+                }
+            }
+        }
+
+        @Override
+        protected List<Instance> locate(DimseAssociation as, int pcid, Attributes command, Attributes keys)
+                throws DicomServiceException {
+            ArchiveIndex idx = index.get();
+            if (idx == null) {
+                throw new DicomServiceException(Status.UnableToProcess, "the index is not available");
+            }
+            QueryLevel level = level(command, keys);
+            List<InstanceLocation> found = new ArrayList<>();
+            try {
+                for (String study : studies(idx, level, keys)) {
+                    List<String> series = level.compareTo(QueryLevel.SERIES) >= 0 ? values(keys, Tag.SeriesInstanceUID)
+                            : List.of();
+                    List<String> sops = level == QueryLevel.IMAGE ? values(keys, Tag.SOPInstanceUID) : List.of();
+                    if (level.compareTo(QueryLevel.SERIES) >= 0 && series.isEmpty()) {
+                        throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no Series Instance UID");
+                    }
+                    if (level == QueryLevel.IMAGE && sops.isEmpty()) {
+                        throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no SOP Instance UID");
+                    }
+                    for (String se : series.isEmpty() ? Collections.<String>singletonList(null) : series) {
+                        for (String sop : sops.isEmpty() ? Collections.<String>singletonList(null) : sops) {
+                            found.addAll(idx.locate(study, se, sop));
+                        }
+                    }
+                }
+            } catch (IndexException e) {
+                throw new DicomServiceException(e.isInvalidRequest() ? Status.IdentifierDoesNotMatchSOPClass
+                        : Status.UnableToProcess, comment(e.getMessage()));
+            }
+            if (found.isEmpty()) {
+                return List.of();
+            }
+            // copies of the stored objects, deleted when the request is done
+            List<Instance> instances = new ArrayList<>();
+            try {
+                Path spool = Files.createTempDirectory(settings.spoolDirectory(), "retrieve-");
+                retrieveSpool.set(spool);
+                int n = 0;
+                for (InstanceLocation loc : found) {
+                    StorageBackend backend = backends.apply(loc.location().storageId());
+                    if (backend == null) {
+                        LOG.warn("cannot retrieve {}: storage {} is not present", loc.sopInstanceUID(),
+                                loc.location().storageId());
+                        continue;
+                    }
+                    Path file = spool.resolve((n++) + ".dcm");
+                    try (InputStream in = backend.read(loc.location().key())) {
+                        Files.copy(in, file);
+                    }
+                    instances.add(new Instance(loc.sopClassUID(), loc.sopInstanceUID(), file));
+                }
+            } catch (IOException e) {
+                throw new DicomServiceException(Status.UnableToPerformSubOperations, comment(e.getMessage()));
+            }
+            if (instances.isEmpty()) {
+                throw new DicomServiceException(Status.UnableToPerformSubOperations, "storage not available");
+            }
+            return instances;
+        }
+
+        private List<String> studies(ArchiveIndex idx, QueryLevel level, Attributes keys)
+                throws IndexException, DicomServiceException {
+            List<String> studies = values(keys, Tag.StudyInstanceUID);
+            if (!studies.isEmpty()) {
+                return studies;
+            }
+            if (level != QueryLevel.PATIENT) {
+                throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no Study Instance UID");
+            }
+            String pid = keys.getString(Tag.PatientID);
+            if (pid == null || pid.isEmpty()) {
+                throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no Patient ID");
+            }
+            Attributes q = new Attributes();
+            q.setString(Tag.PatientID, org.mosaicpacs.dicom.data.VR.LO, pid);
+            String issuer = keys.getString(Tag.IssuerOfPatientID);
+            if (issuer != null) {
+                q.setString(Tag.IssuerOfPatientID, org.mosaicpacs.dicom.data.VR.LO, issuer);
+            }
+            q.setNull(Tag.StudyInstanceUID, org.mosaicpacs.dicom.data.VR.UI);
+            Set<String> uids = new LinkedHashSet<>();
+            idx.query(QueryRequest.of(QueryLevel.STUDY, q).withRelational(), m -> {
+                uids.add(m.getString(Tag.StudyInstanceUID));
+                return true;
+            });
+            uids.remove(null);
+            return new ArrayList<>(uids);
+        }
+    }
+
+    private static List<String> values(Attributes keys, int tag) {
+        String[] v = keys.getStrings(tag);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> list = new ArrayList<>();
+        for (String s : v) {
+            if (s != null && !s.isBlank() && !s.contains("*") && !s.contains("?")) {
+                list.add(s.trim());
+            }
+        }
+        return list;
+    }
+
+    // ---- configuration parsing -----------------------------------------------------------------
+
+    /** The values of a list setting: several values, each possibly comma separated; blanks dropped. */
+    static List<String> list(String[] values) {
+        List<String> list = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (v != null) {
+                    for (String part : v.split(",")) {
+                        if (!part.isBlank()) {
+                            list.add(part.trim());
+                        }
+                    }
+                }
+            }
+        }
+        return list;
+    }
+
+    /** Move destinations: AET=host:port. */
+    static Map<String, Connection> destinations(String[] values) {
+        Map<String, Connection> map = new HashMap<>();
+        for (String v : list(values)) {
+            int eq = v.indexOf('=');
+            int colon = v.lastIndexOf(':');
+            if (eq <= 0 || colon < eq) {
+                throw new IllegalArgumentException("move destination is not AET=host:port: " + v);
+            }
+            map.put(v.substring(0, eq).trim(), new Connection(v.substring(eq + 1, colon).trim(),
+                    Integer.parseInt(v.substring(colon + 1).trim())));
+        }
+        return Map.copyOf(map);
+    }
+
+    static Settings settings(DimseConfiguration c) {
+        String aet = Expand.properties(c.aeTitle()).trim();
+        if (aet.isEmpty()) {
+            aet = "MOSAIC";
+        }
+        String port = Expand.properties(c.port()).trim();
+        List<String> ts = list(c.storageTransferSyntaxes());
+        return new Settings(aet, c.bindAddress(), port.isEmpty() ? 11112 : Integer.parseInt(port),
+                Math.max(1, c.maxAssociations()), new LinkedHashSet<>(list(c.acceptedCallingAETitles())),
+                destinations(c.moveDestinations()), ts.isEmpty() ? List.of(TransferCapability.ANY) : ts,
+                c.caseInsensitivePN(), Math.max(1, c.queryLimit()), Math.max(0, c.responseTimeoutSeconds()) * 1000,
+                Path.of(Expand.properties(c.spoolDirectory())));
+    }
+
+    static String describe(Settings s) {
+        return s.aeTitle() + " on " + s.bindAddress() + ":" + s.port() + (s.acceptedCallingAETitles().isEmpty() ? ""
+                : ", calling AEs " + s.acceptedCallingAETitles()) + ", move destinations "
+                + new java.util.TreeSet<>(s.moveDestinations().keySet()).toString().toUpperCase(Locale.ROOT)
+                + ", storage syntaxes " + Arrays.toString(s.storageTransferSyntaxes().toArray());
+    }
+}

@@ -1,0 +1,108 @@
+package org.mosaicpacs.dimse.internal;
+
+import java.util.List;
+
+import org.mosaicpacs.api.health.Health;
+import org.mosaicpacs.api.health.HealthIndicator;
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DICOM services of the archive AE (PID {@value #PID}). Listens from activation to deactivation; a
+ * configuration change deactivates and activates it again (the port is released and bound anew).
+ *
+ * <p>The archive's services are dynamic, optional references, bound before activation: while one is
+ * missing the AE keeps answering (C-ECHO works, the others answer with a failure status) instead of
+ * closing its port. That is why this component activates with a method rather than a constructor: the
+ * listener must start after the references are bound. Also a {@link HealthIndicator}: UP while listening.
+ */
+@Component(service = HealthIndicator.class, configurationPid = DimseServices.PID)
+@Designate(ocd = DimseConfiguration.class)
+public final class DimseServices implements HealthIndicator {
+
+    static final String PID = "org.mosaicpacs.dimse";
+    private static final Logger LOG = LoggerFactory.getLogger(DimseServices.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile IngestService ingest;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ArchiveIndex index;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<StorageBackend> storage;
+
+    private volatile ArchiveAE ae;
+    private volatile String problem = "not started";
+    private volatile String description = "";
+
+    @Activate
+    void activate(DimseConfiguration configuration) {
+        ArchiveAE.Settings settings;
+        try {
+            settings = ArchiveAE.settings(configuration);
+        } catch (RuntimeException e) {
+            problem = "invalid configuration: " + e.getMessage();
+            LOG.error("DICOM services not started: {}", problem);
+            return;
+        }
+        description = ArchiveAE.describe(settings);
+        try {
+            ae = new ArchiveAE(settings, () -> ingest, () -> index, this::backend);
+            problem = null;
+        } catch (Exception e) {
+            problem = "cannot listen on port " + settings.port() + ": " + e;
+            LOG.error("DICOM AE {} not started: {}", settings.aeTitle(), problem);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        ArchiveAE a = ae;
+        ae = null;
+        problem = "stopped";
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    private StorageBackend backend(String id) {
+        List<StorageBackend> list = storage;
+        if (list != null) {
+            for (StorageBackend b : list) {
+                if (b.id().equals(id)) {
+                    return b;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return "dicom";
+    }
+
+    @Override
+    public Health health() {
+        ArchiveAE a = ae;
+        if (a == null) {
+            return Health.down(problem == null ? "not listening" : problem);
+        }
+        return Health.up("AE " + description + " (listening on " + a.port() + ")");
+    }
+}

@@ -1,0 +1,553 @@
+package org.mosaicpacs.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.data.VR;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+import org.mosaicpacs.dicom.io.DicomOutputStream;
+
+/**
+ * The archive as a user gets it: the tar.gz unpacked, started with {@code bin/start} on free ports, and
+ * DCMTK's tools as the peer: echoscu, storescu, findscu (Study Root and Patient Root), getscu, movescu to a
+ * storescp started here and configured as a move destination in {@code etc/org.mosaicpacs.dimse.cfg},
+ * duplicates, and a {@code kill -9} of the Karaf JVM while storescu sends (every instance acknowledged
+ * before the kill is found and retrieved after a restart). Skipped when DCMTK is not installed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ArchiveIT {
+
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final Duration TOOL = Duration.ofSeconds(120);
+    private static final String AET = "MOSAIC";
+
+    /** Kept after the run (under target/) so that karaf.log can be read when the test fails. */
+    private final Path work = Path.of("target", "archive-it").toAbsolutePath();
+
+    private Path home;
+    private Path files;
+    private Map<String, String> environment;
+    private int dicomPort;
+    private int storescpPort;
+    private Process storescp;
+    private Path storescpDir;
+
+    /** SOP Instance UID -> the file sent. */
+    private final Map<String, Path> sent = new LinkedHashMap<>();
+    private String studyA;
+    private String studyB;
+
+    @BeforeAll
+    void startArchive() throws Exception {
+        for (String tool : List.of("echoscu", "storescu", "findscu", "getscu", "movescu", "storescp")) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin", tool)), tool + " (DCMTK) is not installed");
+        }
+        if (Files.exists(work)) {
+            run(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(60));
+        }
+        Files.createDirectories(work);
+        Path archive = Path.of(System.getProperty("mosaic.distribution"));
+        run(List.of("tar", "xzf", archive.toString(), "-C", work.toString()), Duration.ofSeconds(60));
+        try (Stream<Path> entries = Files.list(work)) {
+            home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        files = Files.createDirectories(work.resolve("files"));
+        edit(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(freePort()));
+        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
+        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
+
+        // the C-MOVE destination: DCMTK's storescp, known to the archive through its configuration
+        storescpPort = freePort();
+        storescpDir = Files.createDirectories(work.resolve("storescp"));
+        storescp = new ProcessBuilder("storescp", "-aet", "STORESCP", "-od", storescpDir.toString(),
+                Integer.toString(storescpPort)).redirectErrorStream(true)
+                .redirectOutput(work.resolve("storescp.log").toFile()).start();
+        // as an admin would: the feature's default configuration copied into etc/ and edited before the start
+        // (a feature's configfile does not replace a file already in etc/)
+        try (Stream<Path> cfgs = Files.walk(home.resolve("system/org/mosaicpacs/mosaic-dimse"))) {
+            Path defaults = cfgs.filter(f -> f.getFileName().toString().endsWith("-dimse.cfg")).findFirst().orElseThrow();
+            Files.copy(defaults, home.resolve("etc/org.mosaicpacs.dimse.cfg"));
+        }
+        edit(home.resolve("etc/org.mosaicpacs.dimse.cfg"), "moveDestinations", "STORESCP=127.0.0.1:" + storescpPort);
+
+        dicomPort = freePort();
+        environment = Map.of(
+                "MOSAIC_HTTP_PORT", Integer.toString(freePort()),
+                "MOSAIC_DICOM_PORT", Integer.toString(dicomPort),
+                "MOSAIC_DATA", work.resolve("archive-data").toString(),
+                "JAVA_MAX_MEM", "512M");
+        start();
+    }
+
+    private void start() throws Exception {
+        run(List.of(home.resolve("bin/start").toString()), Duration.ofSeconds(60));
+        int status = -1;
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (status != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            status = status("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
+        }
+        assertEquals(200, status, () -> "GET /health after " + BOOT.toSeconds() + " s; karaf.log:\n" + errors());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (storescp != null) {
+            storescp.destroy();
+            if (!storescp.waitFor(10, TimeUnit.SECONDS)) {
+                storescp.destroyForcibly();
+            }
+        }
+        if (home != null && Files.exists(home.resolve("data/port"))) {
+            exec(List.of(home.resolve("bin/stop").toString()), work, Duration.ofSeconds(60));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                Process status = new ProcessBuilder(home.resolve("bin/status").toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (status.waitFor() != 0) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            // last resort, so that no JVM outlives the test
+            for (long pid : karafPids()) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            fail("Mosaic PACS did not stop within 60 s");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void echo() throws Exception {
+        Result r = exec(List.of("echoscu", "-aec", AET, "127.0.0.1", port()), work, TOOL);
+        assertEquals(0, r.exit, r.output);
+    }
+
+    @Test
+    @Order(2)
+    void storeSeveralStudiesInSeveralTransferSyntaxes() throws Exception {
+        studyA = uid();
+        studyB = uid();
+        String seriesA1 = uid();
+        String seriesA2 = uid();
+        String seriesB1 = uid();
+        List<Path> batch = new ArrayList<>();
+        batch.add(make("DOE^JOHN", "PID-A", studyA, seriesA1, UID.CTImageStorage, "CT", 1, UID.ExplicitVRLittleEndian, 64));
+        batch.add(make("DOE^JOHN", "PID-A", studyA, seriesA1, UID.CTImageStorage, "CT", 2, UID.ImplicitVRLittleEndian, 64));
+        batch.add(make("DOE^JOHN", "PID-A", studyA, seriesA2, UID.MRImageStorage, "MR", 1, UID.ExplicitVRLittleEndian, 64));
+        batch.add(make("DOE^JANE", "PID-B", studyB, seriesB1, UID.CTImageStorage, "CT", 1, UID.ExplicitVRBigEndian, 64));
+        batch.add(make("DOE^JANE", "PID-B", studyB, seriesB1, UID.CTImageStorage, "CT", 2,
+                UID.DeflatedExplicitVRLittleEndian, 64));
+        Map<String, String> statuses = storescu(batch);
+        assertEquals(batch.size(), statuses.size(), () -> "responses: " + statuses);
+        statuses.forEach((iuid, status) -> assertEquals("0x0000", status, iuid));
+    }
+
+    @Test
+    @Order(3)
+    void findAtStudySeriesAndPatientLevel() throws Exception {
+        List<Attributes> studies = findscu("-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName=DOE*",
+                "-k", "StudyInstanceUID", "-k", "PatientID", "-k", "NumberOfStudyRelatedInstances", "-k", "ModalitiesInStudy");
+        Map<String, Attributes> byUid = studies.stream().collect(Collectors.toMap(a -> a.getString(Tag.StudyInstanceUID), a -> a));
+        assertEquals(Set.of(studyA, studyB), byUid.keySet());
+        assertEquals("PID-A", byUid.get(studyA).getString(Tag.PatientID));
+        assertEquals("3", byUid.get(studyA).getString(Tag.NumberOfStudyRelatedInstances));
+        assertEquals(Set.of("CT", "MR"), Set.of(byUid.get(studyA).getStrings(Tag.ModalitiesInStudy)));
+
+        List<Attributes> series = findscu("-S", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + studyA,
+                "-k", "SeriesInstanceUID", "-k", "Modality", "-k", "NumberOfSeriesRelatedInstances");
+        assertEquals(2, series.size());
+        assertEquals(Set.of("CT", "MR"), series.stream().map(a -> a.getString(Tag.Modality)).collect(Collectors.toSet()));
+
+        List<Attributes> patients = findscu("-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientName=DOE*",
+                "-k", "PatientID");
+        assertEquals(Set.of("PID-A", "PID-B"), patients.stream().map(a -> a.getString(Tag.PatientID)).collect(Collectors.toSet()));
+        List<Attributes> john = findscu("-P", "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientName=DOE^JOHN",
+                "-k", "PatientID");
+        assertEquals(1, john.size());
+    }
+
+    @Test
+    @Order(4)
+    void getRetrievesAStudyAsSent() throws Exception {
+        Path out = Files.createDirectories(work.resolve("getscu"));
+        Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyA), work, TOOL);
+        assertEquals(0, r.exit, r.output);
+        assertSameAsSent(out, 3);
+    }
+
+    @Test
+    @Order(5)
+    void moveSendsAStudyToAConfiguredDestination() throws Exception {
+        Result r = exec(List.of("movescu", "-S", "-aec", AET, "-aem", "STORESCP", "127.0.0.1", port(),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyB), work, TOOL);
+        assertEquals(0, r.exit, r.output);
+        assertSameAsSent(storescpDir, 2);
+        Result unknown = exec(List.of("movescu", "-v", "-S", "-aec", AET, "-aem", "NOWHERE", "127.0.0.1", port(),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyB), work, TOOL);
+        assertTrue(unknown.output.contains("MoveDestinationUnknown"),
+                unknown.output);
+    }
+
+    @Test
+    @Order(6)
+    void aDuplicateFollowsTheDefaultPolicyKeepFirst() throws Exception {
+        Path first = sent.values().iterator().next();
+        Map<String, String> statuses = storescu(List.of(first));
+        assertEquals(List.of("0xb006"), new ArrayList<>(statuses.values()), "KEEP_FIRST answers B006 (elements discarded)");
+        List<Attributes> studies = findscu("-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyA,
+                "-k", "NumberOfStudyRelatedInstances");
+        assertEquals("3", studies.get(0).getString(Tag.NumberOfStudyRelatedInstances));
+    }
+
+    @Test
+    @Order(7)
+    void everyAcknowledgedInstanceSurvivesAKill9() throws Exception {
+        String study = uid();
+        String series = uid();
+        List<Path> batch = new ArrayList<>();
+        for (int i = 1; i <= 80; i++) {
+            batch.add(make("CRASH^TEST", "PID-C", study, series, UID.CTImageStorage, "CT", i, UID.ExplicitVRLittleEndian, 512));
+        }
+        // storescu sends; the JVM is killed once a few are acknowledged
+        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-R", "-aec", AET, "127.0.0.1", port()));
+        batch.forEach(p -> command.add(p.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+        reader.start();
+        long deadline = System.nanoTime() + TOOL.toNanos();
+        while (successes(lines) < 5 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<Long> pids = karafPids();
+        assertFalse(pids.isEmpty(), "the Karaf JVM is found");
+        for (long pid : pids) {
+            exec(List.of("kill", "-9", Long.toString(pid)), work, Duration.ofSeconds(10));
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "storescu ends once the archive is gone");
+        reader.join(10_000);
+        Map<String, String> statuses = statuses(new ArrayList<>(lines));
+        List<String> acknowledged = statuses.entrySet().stream().filter(e -> e.getValue().equals("0x0000"))
+                .map(Map.Entry::getKey).collect(Collectors.toList());
+        assertTrue(acknowledged.size() >= 5, () -> "acknowledged before the kill: " + statuses);
+        for (long pid : pids) {
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+        }
+
+        start();
+
+        List<Attributes> found = findscu("-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + study,
+                "-k", "SeriesInstanceUID=" + series, "-k", "SOPInstanceUID");
+        Set<String> foundUids = found.stream().map(a -> a.getString(Tag.SOPInstanceUID)).collect(Collectors.toSet());
+        assertTrue(foundUids.containsAll(acknowledged), () -> "acknowledged " + acknowledged.size() + ", found "
+                + foundUids.size() + "; missing: " + acknowledged.stream().filter(u -> !foundUids.contains(u)).toList());
+
+        Path out = Files.createDirectories(work.resolve("getscu-after-crash"));
+        Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study), work, TOOL);
+        assertEquals(0, r.exit, r.output);
+        Map<String, Attributes> got = readAll(out);
+        assertEquals(foundUids, got.keySet(), "every indexed instance is retrievable");
+        for (String iuid : acknowledged) {
+            assertEquals(read(sent.get(iuid)), got.get(iuid), "instance " + iuid + " retrieved as sent");
+        }
+    }
+
+    // ---- DCMTK -----------------------------------------------------------------------------------
+
+    /** storescu -v -R of files: SOP Instance UID -> status of its C-STORE-RSP as 0xhhhh. */
+    private Map<String, String> storescu(List<Path> batch) throws Exception {
+        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-R", "-aec", AET, "127.0.0.1", port()));
+        batch.forEach(p -> command.add(p.toString()));
+        Result r = exec(command, work, TOOL);
+        assertEquals(0, r.exit, r.output);
+        return statuses(r.output.lines().toList());
+    }
+
+    private static final Pattern AFFECTED = Pattern.compile("Affected SOP Instance UID\\s*:\\s*([0-9.]+)");
+    private static final Pattern STATUS = Pattern.compile("DIMSE Status\\s*:\\s*(0x[0-9a-fA-F]{4})");
+    private static final Pattern RESPONSE = Pattern.compile("Received Store Response \\(([^)]*)\\)");
+
+    /**
+     * Reads storescu's log: with -d it dumps each C-STORE-RSP (Affected SOP Instance UID, DIMSE Status);
+     * with -v it names the file before each "Received Store Response (...)".
+     */
+    private Map<String, String> statuses(List<String> lines) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String currentFile = null;
+        String pendingUid = null;
+        boolean inResponse = false;
+        for (String line : lines) {
+            if (line.contains("Sending file:")) {
+                currentFile = line.substring(line.indexOf("Sending file:") + 13).trim();
+            }
+            if (line.contains("C-STORE RSP") || line.contains("C-STORE-RSP")) {
+                inResponse = true;
+            }
+            Matcher m = AFFECTED.matcher(line);
+            if (inResponse && m.find()) {
+                pendingUid = m.group(1);
+            }
+            m = STATUS.matcher(line);
+            if (inResponse && pendingUid != null && m.find()) {
+                out.put(pendingUid, m.group(1).toLowerCase());
+                pendingUid = null;
+                inResponse = false;
+            }
+            m = RESPONSE.matcher(line);
+            if (m.find() && currentFile != null && !out.containsKey(uidOf(currentFile))) {
+                String text = m.group(1);
+                out.put(uidOf(currentFile), text.equals("Success") ? "0x0000" : text);
+            }
+        }
+        return out;
+    }
+
+    private String uidOf(String file) {
+        for (Map.Entry<String, Path> e : sent.entrySet()) {
+            if (e.getValue().toString().equals(file)) {
+                return e.getKey();
+            }
+        }
+        return file;
+    }
+
+    private static int successes(List<String> lines) {
+        synchronized (lines) {
+            return (int) lines.stream().filter(l -> STATUS.matcher(l).find() && l.contains("0x0000")).count();
+        }
+    }
+
+    /** findscu -X in a fresh folder; the responses as data sets. */
+    private List<Attributes> findscu(String... args) throws Exception {
+        Path dir = Files.createTempDirectory(work, "findscu-");
+        List<String> command = new ArrayList<>(List.of("findscu", "-X", "-aec", AET, "127.0.0.1", port()));
+        command.addAll(List.of(args));
+        Result r = exec(command, dir, TOOL);
+        assertEquals(0, r.exit, r.output);
+        List<Attributes> list = new ArrayList<>();
+        try (Stream<Path> rsp = Files.list(dir)) {
+            for (Path f : rsp.sorted().toList()) {
+                list.add(read(f));
+            }
+        }
+        return list;
+    }
+
+    private void assertSameAsSent(Path dir, int expected) throws IOException {
+        Map<String, Attributes> got = readAll(dir);
+        assertEquals(expected, got.size(), () -> "received " + got.keySet());
+        for (Map.Entry<String, Attributes> e : got.entrySet()) {
+            Path original = sent.get(e.getKey());
+            assertTrue(original != null, "sent before: " + e.getKey());
+            assertEquals(read(original), e.getValue(), "data set of " + e.getKey());
+        }
+    }
+
+    private static Map<String, Attributes> readAll(Path dir) throws IOException {
+        Map<String, Attributes> map = new HashMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path f : list.filter(Files::isRegularFile).toList()) {
+                Attributes a = read(f);
+                map.put(a.getString(Tag.SOPInstanceUID), a);
+            }
+        }
+        return map;
+    }
+
+    private static Attributes read(Path file) throws IOException {
+        try (DicomInputStream in = new DicomInputStream(file)) {
+            in.readFileMetaInformation();
+            return in.readDataset();
+        }
+    }
+
+    // ---- test data -------------------------------------------------------------------------------
+
+    private Path make(String name, String pid, String study, String series, String cuid, String modality, int number,
+                      String tsuid, int size) throws IOException {
+        String iuid = uid();
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
+        ds.setString(Tag.SOPClassUID, VR.UI, cuid);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, iuid);
+        ds.setString(Tag.StudyDate, VR.DA, "20260115");
+        ds.setString(Tag.StudyTime, VR.TM, "101500");
+        ds.setString(Tag.AccessionNumber, VR.SH, "ACC" + study.substring(study.length() - 6));
+        ds.setString(Tag.Modality, VR.CS, modality);
+        ds.setString(Tag.PatientName, VR.PN, name);
+        ds.setString(Tag.PatientID, VR.LO, pid);
+        ds.setString(Tag.PatientBirthDate, VR.DA, "19700101");
+        ds.setString(Tag.PatientSex, VR.CS, "O");
+        ds.setString(Tag.StudyInstanceUID, VR.UI, study);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
+        ds.setString(Tag.StudyID, VR.SH, "1");
+        ds.setString(Tag.SeriesNumber, VR.IS, modality.equals("CT") ? "1" : "2");
+        ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(number));
+        ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
+        ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
+        ds.setInt(Tag.Rows, VR.US, size);
+        ds.setInt(Tag.Columns, VR.US, size);
+        ds.setInt(Tag.BitsAllocated, VR.US, 16);
+        ds.setInt(Tag.BitsStored, VR.US, 12);
+        ds.setInt(Tag.HighBit, VR.US, 11);
+        ds.setInt(Tag.PixelRepresentation, VR.US, 0);
+        byte[] pixels = new byte[size * size * 2];
+        for (int i = 0; i < pixels.length; i += 2) {
+            pixels[i] = (byte) (i * 7 + number);
+            pixels[i + 1] = (byte) ((i / 2) & 0x0f);
+        }
+        ds.setBytes(Tag.PixelData, VR.OW, pixels);
+        Path file = files.resolve(iuid + ".dcm");
+        DicomOutputStream.writeFile(file, ds, tsuid);
+        sent.put(iuid, file);
+        return file;
+    }
+
+    private static String uid() {
+        return "2.25." + new java.math.BigInteger(1, java.nio.ByteBuffer.allocate(16)
+                .putLong(java.util.UUID.randomUUID().getMostSignificantBits())
+                .putLong(java.util.UUID.randomUUID().getLeastSignificantBits()).array());
+    }
+
+    // ---- processes -------------------------------------------------------------------------------
+
+    private record Result(int exit, String output) {
+    }
+
+    private String port() {
+        return Integer.toString(dicomPort);
+    }
+
+    /** The Karaf JVM of the unpacked distribution (its command line names the folder). */
+    private List<Long> karafPids() {
+        String marker = home.toString();
+        return ProcessHandle.allProcesses()
+                .filter(ph -> ph.info().commandLine().map(c -> c.contains("java") && c.contains(marker)
+                        && c.contains("org.apache.karaf.main.Main")).orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toList());
+    }
+
+    private Result exec(List<String> command, Path dir, Duration timeout) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment == null ? Map.of() : environment);
+        Process process = builder.start();
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // gone
+            }
+        });
+        reader.start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(command.get(0) + " did not finish in " + timeout);
+        }
+        reader.join(10_000);
+        return new Result(process.exitValue(), command + "\n" + output);
+    }
+
+    private void run(List<String> command, Duration timeout) throws Exception {
+        Result r = exec(command, work, timeout);
+        assertEquals(0, r.exit, r.output);
+    }
+
+    private String errors() {
+        try {
+            String log = Files.readString(home.resolve("data/log/karaf.log"));
+            return log.lines().filter(l -> l.contains("| ERROR |") || l.contains("| WARN ")).collect(Collectors.joining("\n"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static int status(String url) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+            connection.setConnectTimeout(1000);
+            connection.setReadTimeout(5000);
+            int code = connection.getResponseCode();
+            connection.disconnect();
+            return code;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void edit(Path cfg, String key, String value) throws IOException {
+        String text = Files.readString(cfg);
+        String edited = text.replaceAll("(?m)^" + key + "\\s*=.*$", key + " = " + Matcher.quoteReplacement(value));
+        if (edited.equals(text)) {
+            edited = text + System.lineSeparator() + key + " = " + value + System.lineSeparator();
+        }
+        Files.writeString(cfg, edited);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Set<String> sorted(Set<String> s) {
+        return new TreeSet<>(s);
+    }
+}
