@@ -118,9 +118,6 @@ public final class Association {
      */
     public static Association connect(Connection local, Connection remote, AAssociateRQ rq,
             AssociationHandler handler, Executor executor, ScheduledExecutorService scheduler) throws IOException {
-        if (remote.isTls() || local.isTls()) {
-            throw new IOException("TLS is not implemented yet");
-        }
         Association as = new Association(true, local, handler, executor, scheduler, null, null);
         as.associateRQ = rq;
         long max = rq.userInformation().maxLength();
@@ -137,6 +134,17 @@ public final class Association {
             as.fire(Event.Evt17, null);
             as.finish();
             throw e;
+        }
+        if (remote.isTls()) {
+            try {
+                s = Tls.handshakeClient(s, remote.getHostname(), remote.getPort(), local, local.getConnectTimeout());
+            } catch (IOException e) {
+                closeQuietly(s);
+                as.closeCause = e;
+                as.fire(Event.Evt17, null);
+                as.finish();
+                throw e;
+            }
         }
         as.attach(s);
         executor.execute(as::readLoop);

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * Listens on a {@link Connection} of a {@link Device} and runs an acceptor-side {@link Association}
  * for each incoming transport connection, negotiated by an {@link AssociationAcceptor}.
  *
+ * <p>With {@link Connection#isTls()} the server socket is a TLS one (handshake on the association's
+ * reader task, bounded by the ARTIM timer).
+ *
  * <p>The executor runs the accept loop and one reader task per association, so it must be able to run
  * that many tasks at once (for example a cached thread pool); the scheduler runs the timers.
  */
@@ -64,10 +67,7 @@ public final class AssociationServer implements Closeable {
         if (serverSocket != null) {
             throw new IllegalStateException("already started");
         }
-        if (connection.isTls()) {
-            throw new IOException("TLS is not implemented yet");
-        }
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss = connection.isTls() ? Tls.serverSocket(connection) : new ServerSocket();
         ss.setReuseAddress(true);
         ss.bind(new InetSocketAddress(InetAddress.getByName(connection.getHostname()), connection.getPort()), 50);
         serverSocket = ss;

@@ -21,6 +21,10 @@ public final class Connection {
     private int responseTimeout;
     private int maxPduLengthReceive = DEFAULT_MAX_PDU_LENGTH;
     private int maxPduLengthSend = DEFAULT_MAX_PDU_LENGTH;
+    private String[] tlsProtocols = Tls.DEFAULT_PROTOCOLS.clone();
+    private String[] tlsCipherSuites = Tls.BCP195_CIPHER_SUITES.clone();
+    private boolean tlsNeedClientAuth = true;
+    private javax.net.ssl.SSLContext sslContext;
 
     /** A connection on 127.0.0.1, port 0 (ephemeral). */
     public Connection() {
@@ -57,14 +61,68 @@ public final class Connection {
         return this;
     }
 
-    /** @return whether TLS is required (not implemented yet: must be {@code false}) */
+    /**
+     * @return whether the connection uses TLS (PS3.15 Annex B secure transport connection profiles).
+     *     A requestor uses TLS when the remote connection says so, with the local connection's
+     *     {@link #getSslContext() key and trust material}; an acceptor when its listening connection does.
+     */
     public boolean isTls() {
         return tls;
     }
 
-    /** @param tls whether TLS is required (reserved for later) @return this */
+    /** @param tls whether TLS is used @return this */
     public Connection setTls(boolean tls) {
         this.tls = tls;
+        return this;
+    }
+
+    /** @return the TLS protocols enabled, default TLSv1.3 and TLSv1.2 */
+    public String[] getTlsProtocols() {
+        return tlsProtocols.clone();
+    }
+
+    /** @param protocols TLS protocol names, e.g. "TLSv1.3" @return this */
+    public Connection setTlsProtocols(String... protocols) {
+        this.tlsProtocols = protocols.clone();
+        return this;
+    }
+
+    /**
+     * @return the cipher suites offered, default {@link Tls#BCP195_CIPHER_SUITES}; only those the JDK
+     *     supports are enabled
+     */
+    public String[] getTlsCipherSuites() {
+        return tlsCipherSuites.clone();
+    }
+
+    /** @param suites cipher suite names (JSSE names) @return this */
+    public Connection setTlsCipherSuites(String... suites) {
+        this.tlsCipherSuites = suites.clone();
+        return this;
+    }
+
+    /** @return whether an acceptor requires a client certificate (mutual authentication), default true */
+    public boolean isTlsNeedClientAuth() {
+        return tlsNeedClientAuth;
+    }
+
+    /** @param need whether an acceptor requires a client certificate @return this */
+    public Connection setTlsNeedClientAuth(boolean need) {
+        this.tlsNeedClientAuth = need;
+        return this;
+    }
+
+    /** @return the SSL context with our key and the trusted certificates, or {@code null} (JDK default) */
+    public javax.net.ssl.SSLContext getSslContext() {
+        return sslContext;
+    }
+
+    /**
+     * @param context an SSL context, e.g. from {@link Tls#sslContext}; {@code null} for the JDK default
+     * @return this
+     */
+    public Connection setSslContext(javax.net.ssl.SSLContext context) {
+        this.sslContext = context;
         return this;
     }
 

@@ -1,0 +1,116 @@
+package org.mosaicpacs.dicom.net.dimse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.net.Connection;
+import org.mosaicpacs.dicom.net.Device;
+import org.mosaicpacs.dicom.net.pdu.AAssociateRQ;
+import org.mosaicpacs.dicom.net.pdu.AsyncOperationsWindow;
+import org.mosaicpacs.dicom.net.pdu.PresentationContextRQ;
+import org.mosaicpacs.dicom.net.pdu.RoleSelection;
+import org.mosaicpacs.dicom.net.pdu.UserInformation;
+
+/**
+ * Builds an A-ASSOCIATE-RQ for an SCU: presentation contexts get odd IDs 1, 3, 5, ... in order.
+ *
+ * <pre>{@code
+ * AAssociateRQ rq = new AssociateRQBuilder("PACS", "MYSCU")
+ *         .addVerification()
+ *         .addContext(UID.CTImageStorage, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian)
+ *         .build();
+ * }</pre>
+ */
+public final class AssociateRQBuilder {
+
+    /** The uncompressed syntaxes proposed by default: Explicit VR LE, Implicit VR LE. */
+    public static final String[] UNCOMPRESSED = {UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian};
+
+    private final String called;
+    private final String calling;
+    private final List<PresentationContextRQ> contexts = new ArrayList<>();
+    private final Map<String, RoleSelection> roles = new LinkedHashMap<>();
+    private long maxLength = Connection.DEFAULT_MAX_PDU_LENGTH;
+    private AsyncOperationsWindow window;
+
+    /**
+     * @param calledAETitle the peer's AE title
+     * @param callingAETitle our AE title
+     */
+    public AssociateRQBuilder(String calledAETitle, String callingAETitle) {
+        this.called = calledAETitle;
+        this.calling = callingAETitle;
+    }
+
+    /**
+     * @param abstractSyntax a SOP class UID
+     * @param transferSyntaxes proposed transfer syntaxes (default {@link #UNCOMPRESSED})
+     * @return this
+     */
+    public AssociateRQBuilder addContext(String abstractSyntax, String... transferSyntaxes) {
+        int id = 2 * contexts.size() + 1;
+        if (id > 255) {
+            throw new IllegalStateException("at most 128 presentation contexts");
+        }
+        contexts.add(PresentationContextRQ.of(id, abstractSyntax,
+                transferSyntaxes.length == 0 ? UNCOMPRESSED : transferSyntaxes));
+        return this;
+    }
+
+    /** Proposes Verification with Implicit VR Little Endian. @return this */
+    public AssociateRQBuilder addVerification() {
+        return addContext(UID.Verification, UID.ImplicitVRLittleEndian);
+    }
+
+    /**
+     * Proposes a storage SOP class with the SCP role (SCU and SCP role selection), for C-GET.
+     *
+     * @return this
+     */
+    public AssociateRQBuilder addStorageForGet(String sopClass, String... transferSyntaxes) {
+        addContext(sopClass, transferSyntaxes);
+        roles.put(sopClass, new RoleSelection(sopClass, false, true));
+        return this;
+    }
+
+    /** @param sopClass a SOP class @param scu SCU role @param scp SCP role @return this */
+    public AssociateRQBuilder addRoleSelection(String sopClass, boolean scu, boolean scp) {
+        roles.put(sopClass, new RoleSelection(sopClass, scu, scp));
+        return this;
+    }
+
+    /** @param length the largest P-DATA-TF we accept (0: no limit, which we cap anyway) @return this */
+    public AssociateRQBuilder maxPduLength(long length) {
+        this.maxLength = length;
+        return this;
+    }
+
+    /**
+     * @param invoked operations we want to invoke at once (0 unlimited)
+     * @param performed operations we perform at once (0 unlimited)
+     * @return this
+     */
+    public AssociateRQBuilder asyncOperationsWindow(int invoked, int performed) {
+        this.window = new AsyncOperationsWindow(invoked, performed);
+        return this;
+    }
+
+    /** @return the number of contexts proposed so far */
+    public int size() {
+        return contexts.size();
+    }
+
+    /** @return the request */
+    public AAssociateRQ build() {
+        UserInformation.Builder info = UserInformation.builder().maxLength(maxLength)
+                .implementationClassUid(Device.IMPLEMENTATION_CLASS_UID)
+                .implementationVersionName(Device.IMPLEMENTATION_VERSION_NAME);
+        if (window != null) {
+            info.asyncOperationsWindow(window);
+        }
+        roles.values().forEach(info::addRoleSelection);
+        return AAssociateRQ.of(called, calling, contexts, info.build());
+    }
+}

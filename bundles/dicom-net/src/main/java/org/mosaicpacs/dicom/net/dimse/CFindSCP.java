@@ -1,0 +1,88 @@
+package org.mosaicpacs.dicom.net.dimse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+import org.mosaicpacs.dicom.io.DicomReadLimits;
+
+/**
+ * The base of a C-FIND SCP: reads the identifier, asks {@link #query} for the matches and sends each
+ * as a pending (FF00) response, then Success; a C-CANCEL-RQ stops it with Cancel (FE00). An iterator
+ * that is also {@link AutoCloseable} is closed at the end.
+ */
+public abstract class CFindSCP implements DicomService {
+
+    private final String[] sopClasses;
+
+    /** @param sopClasses the information models served (e.g. Study Root FIND) */
+    protected CFindSCP(String... sopClasses) {
+        this.sopClasses = sopClasses.clone();
+    }
+
+    @Override
+    public String[] sopClasses() {
+        return sopClasses.clone();
+    }
+
+    @Override
+    public void onRequest(DimseAssociation as, int pcid, Dimse dimse, Attributes command, InputStream data)
+            throws IOException {
+        if (dimse != Dimse.C_FIND_RQ) {
+            throw new DicomServiceException(Status.UnrecognizedOperation, dimse + " is not C-FIND");
+        }
+        Attributes keys = readIdentifier(as, pcid, data);
+        int msgId = Commands.messageId(command);
+        Iterator<Attributes> matches = query(as, pcid, command, keys);
+        try {
+            while (matches.hasNext()) {
+                if (as.isCancelRequested(msgId)) {
+                    as.writeResponse(pcid, Commands.mkRSP(command, Status.Cancel), null);
+                    return;
+                }
+                Attributes match = matches.next();
+                as.writeResponse(pcid, Commands.mkRSP(command, Status.Pending), DataWriter.of(match));
+            }
+            as.writeResponse(pcid, Commands.mkRSP(command, as.isCancelRequested(msgId) ? Status.Cancel
+                    : Status.Success), null);
+        } finally {
+            if (matches instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a request identifier.
+     *
+     * @throws DicomServiceException A900 if missing or malformed
+     */
+    static Attributes readIdentifier(DimseAssociation as, int pcid, InputStream data) throws DicomServiceException {
+        if (data == null) {
+            throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, "no identifier");
+        }
+        try {
+            DicomInputStream in = new DicomInputStream(data, as.transferSyntax(pcid));
+            in.setLimits(DicomReadLimits.DEFAULT);
+            return in.readDataset();
+        } catch (IOException e) {
+            throw new DicomServiceException(Status.IdentifierDoesNotMatchSOPClass, e);
+        }
+    }
+
+    /**
+     * @param as the association
+     * @param pcid the presentation context
+     * @param command the C-FIND-RQ
+     * @param keys the identifier
+     * @return the matches, each the identifier of one pending response
+     * @throws DicomServiceException to answer with a failure (e.g. A900, C000)
+     */
+    protected abstract Iterator<Attributes> query(DimseAssociation as, int pcid, Attributes command, Attributes keys)
+            throws DicomServiceException;
+}
