@@ -15,7 +15,10 @@ final class Verbs {
                 .add(new DumpVerb())
                 .add(new JsonVerb())
                 .add(new XmlVerb())
-                .add(new TranscodeVerb());
+                .add(new TranscodeVerb())
+                .add(new EchoVerb())
+                .add(new StoreVerb())
+                .add(new ListenVerb());
     }
 
     /**
