@@ -230,7 +230,7 @@ class MainTest {
     @Test
     void verbsAreARegistry() {
         Verbs verbs = Verbs.standard();
-        assertEquals(List.of("dump", "json", "xml", "transcode", "echo", "store", "listen"), List.copyOf(verbs.all().keySet()));
+        assertEquals(List.of("dump", "json", "xml", "transcode", "echo", "store", "find", "get", "move", "listen"), List.copyOf(verbs.all().keySet()));
         assertThrows(IllegalArgumentException.class, () -> verbs.add(new DumpVerb()));
         verbs.add(new Verb() {
             @Override
