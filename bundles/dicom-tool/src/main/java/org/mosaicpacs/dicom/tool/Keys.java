@@ -142,6 +142,10 @@ final class Keys {
             target.setNull(tag, vr);
             return;
         }
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(value) && !keys.contains(Tag.SpecificCharacterSet)) {
+            // before the value, which is encoded when set
+            keys.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
+        }
         String[] values = value.split("\\\\", -1);
         try {
             switch (vr) {
@@ -155,9 +159,6 @@ final class Keys {
             }
         } catch (NumberFormatException e) {
             throw new UsageException("'" + path + "' (" + vr + ") needs numbers, not '" + value + "'");
-        }
-        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(value) && !keys.contains(Tag.SpecificCharacterSet)) {
-            keys.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 192");
         }
     }
 

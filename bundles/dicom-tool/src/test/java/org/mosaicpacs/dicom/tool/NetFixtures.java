@@ -146,6 +146,20 @@ final class NetFixtures {
         return text;
     }
 
+    /** Whether DCMTK's echoscu was built with OpenSSL (+tls). */
+    static boolean dcmtkHasTls() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of("/usr/bin/echoscu"))) {
+            return false;
+        }
+        Process p = new ProcessBuilder("/usr/bin/echoscu", "--help").redirectErrorStream(true).start();
+        String help;
+        try (InputStream in = p.getInputStream()) {
+            help = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        p.waitFor(10, TimeUnit.SECONDS);
+        return help.contains("+tls");
+    }
+
     /** Runs {@code mosaic-dicom listen ...} in a thread. */
     static Listener listen(String... args) throws Exception {
         Listener l = new Listener(args);
