@@ -70,7 +70,12 @@ final class MoveVerb implements Verb {
 
     static String counts(DimseResponse rsp) {
         int[] c = rsp.subOperations();
-        return c == null ? "" : String.format("completed %d, failed %d, warning %d, remaining %d", c[1], c[2], c[3], c[0]);
+        if (c == null) {
+            return "no sub-operation counts";
+        }
+        String s = String.format("completed %d, failed %d, warning %d", Math.max(c[1], 0), Math.max(c[2], 0),
+                Math.max(c[3], 0));
+        return c[0] > 0 ? s + ", remaining " + c[0] : s;
     }
 
     /** Prints the final counts; 0 for Success without failures, else 1 (and one line on stderr). */
@@ -78,7 +83,7 @@ final class MoveVerb implements Verb {
             Object peer) throws ToolException {
         int status = rsp.status();
         int[] c = rsp.subOperations();
-        int failed = c == null ? 0 : c[2];
+        int failed = c == null ? 0 : Math.max(c[2], 0);
         console.out.printf("%s %s: %s, status %s, in %d ms%n", op, what, counts(rsp), Status.toString(status),
                 (System.nanoTime() - t0) / 1_000_000);
         if (!Status.isSuccess(status) || failed > 0) {
