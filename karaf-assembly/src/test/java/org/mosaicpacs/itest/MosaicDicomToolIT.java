@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mosaicpacs.dicom.data.Attributes;
@@ -110,6 +111,116 @@ class MosaicDicomToolIT {
         assertEquals(1, lines.size(), r.err);
         assertTrue(lines.get(0).startsWith("mosaic-dicom: " + broken + ": "), r.err);
         assertFalse(r.err.contains("\tat "), r.err);
+    }
+
+    private static void assumeTool(String name) {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin", name)), name + " (DCMTK) not installed");
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void waitForPort(int port, Process owner) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && owner.isAlive()) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        fail("nothing listens on port " + port);
+    }
+
+    private static Attributes image(String iuid) {
+        Attributes a = sample();
+        a.setString(Tag.SOPInstanceUID, VR.UI, iuid);
+        return a;
+    }
+
+    /** echo and store from the distribution's script to DCMTK's storescp, checked with dcmdump. */
+    @Test
+    void echoAndStoreToStorescp() throws Exception {
+        assumeTool("storescp");
+        assumeTool("dcmdump");
+        Path received = Files.createDirectories(work.resolve("storescp"));
+        Path in = Files.createDirectories(work.resolve("in/sub"));
+        DicomOutputStream.writeFile(work.resolve("in/a.dcm"), image("2.25.801"), UID.ExplicitVRLittleEndian);
+        DicomOutputStream.writeFile(in.resolve("b.dcm"), image("2.25.802"), UID.DeflatedExplicitVRLittleEndian);
+        int port = freePort();
+        Process scp = new ProcessBuilder("/usr/bin/storescp", "-aet", "STORESCP", "-od", received.toString(),
+                String.valueOf(port)).redirectErrorStream(true).redirectOutput(work.resolve("storescp.log").toFile())
+                .start();
+        try {
+            waitForPort(port, scp);
+            Result echo = run("echo", "-c", "STORESCP@127.0.0.1:" + port);
+            assertEquals(0, echo.status, echo.err);
+            assertTrue(new String(echo.out, StandardCharsets.UTF_8).contains("status 0000"), echo.err);
+            assertEquals("", echo.err);
+
+            Result store = run("store", "-c", "STORESCP@127.0.0.1:" + port, work.resolve("in").toString());
+            String out = new String(store.out, StandardCharsets.UTF_8);
+            assertEquals(0, store.status, out + store.err);
+            assertTrue(out.startsWith("Sent 2 of 2 objects"), out);
+            assertEquals("", store.err);
+            List<Path> files;
+            try (Stream<Path> s = Files.list(received)) {
+                files = s.toList();
+            }
+            assertEquals(2, files.size(), files.toString());
+            for (Path f : files) {
+                Result dump = exec(List.of("/usr/bin/dcmdump", "-q", f.toString()));
+                assertEquals(0, dump.status, dump.err);
+                String text = new String(dump.out, StandardCharsets.UTF_8);
+                assertTrue(text.contains("2.25.801") || text.contains("2.25.802"), text);
+            }
+        } finally {
+            scp.destroy();
+            scp.waitFor(10, TimeUnit.SECONDS);
+        }
+        Result refused = run("echo", "-c", "STORESCP@127.0.0.1:" + port);
+        assertEquals(1, refused.status);
+        assertEquals(1, refused.err.lines().count(), refused.err);
+    }
+
+    /** listen from the distribution's script, receiving from DCMTK's storescu; stopped by a signal. */
+    @Test
+    void listenReceivesFromStorescu() throws Exception {
+        assumeTool("storescu");
+        Path dir = work.resolve("listen");
+        DicomOutputStream.writeFile(work.resolve("c.dcm"), image("2.25.803"), UID.ExplicitVRLittleEndian);
+        int port = freePort();
+        Path log = work.resolve("listen.log");
+        Process listen = new ProcessBuilder(script.toString(), "listen", "-b", "LISTENER@127.0.0.1:" + port,
+                "--directory", dir.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            waitForPort(port, listen);
+            Result scu = exec(List.of("/usr/bin/storescu", "-aec", "LISTENER", "127.0.0.1", String.valueOf(port),
+                    work.resolve("c.dcm").toString()));
+            assertEquals(0, scu.status, new String(scu.out, StandardCharsets.UTF_8) + scu.err);
+            Path got = dir.resolve("2.25.803.dcm");
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!Files.readString(log).contains("Received 2.25.803") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            String text = Files.readString(log);
+            assertTrue(text.startsWith("Listening on LISTENER@127.0.0.1:" + port), text);
+            assertTrue(text.contains("Received 2.25.803 SecondaryCaptureImageStorage"), text);
+            assertTrue(Files.isRegularFile(got), text);
+            Result dump = run("dump", got.toString());
+            assertEquals(0, dump.status, dump.err);
+            assertTrue(new String(dump.out, StandardCharsets.UTF_8).contains("[IT-1]"));
+        } finally {
+            listen.destroy();
+            if (!listen.waitFor(20, TimeUnit.SECONDS)) {
+                listen.destroyForcibly();
+                fail("listen did not end on SIGTERM");
+            }
+        }
     }
 
     private Result run(String... args) throws Exception {

@@ -8,7 +8,7 @@ import java.util.Set;
 final class Args {
 
     private final List<String> operands = new ArrayList<>();
-    private final java.util.Map<String, String> options = new java.util.HashMap<>();
+    private final java.util.Map<String, List<String>> options = new java.util.HashMap<>();
 
     /**
      * Parses.
@@ -24,12 +24,12 @@ final class Args {
                 int eq = a.indexOf('=');
                 String name = eq > 0 ? a.substring(0, eq) : a;
                 if (flags.contains(name) && eq < 0) {
-                    options.put(name, "");
+                    options.computeIfAbsent(name, k -> new ArrayList<>()).add("");
                 } else if (withValue.contains(name)) {
                     if (eq > 0) {
-                        options.put(name, a.substring(eq + 1));
+                        options.computeIfAbsent(name, k -> new ArrayList<>()).add(a.substring(eq + 1));
                     } else if (i + 1 < args.size()) {
-                        options.put(name, args.get(++i));
+                        options.computeIfAbsent(name, k -> new ArrayList<>()).add(args.get(++i));
                     } else {
                         throw new UsageException("option " + name + " needs a value");
                     }
@@ -46,12 +46,31 @@ final class Args {
         return options.containsKey(option);
     }
 
+    /** The last value of an option, or null. */
     String get(String option) {
-        return options.get(option);
+        List<String> v = options.get(option);
+        return v == null ? null : v.get(v.size() - 1);
+    }
+
+    /** The last value of an option, or a default. */
+    String get(String option, String defaultValue) {
+        String v = get(option);
+        return v == null ? defaultValue : v;
+    }
+
+    /** All values of a repeated option, in order (empty if absent). */
+    List<String> getAll(String option) {
+        List<String> v = options.get(option);
+        return v == null ? List.of() : List.copyOf(v);
+    }
+
+    /** The operands (arguments that are not options), in order. */
+    List<String> operands() {
+        return List.copyOf(operands);
     }
 
     long getLong(String option, long defaultValue) throws UsageException {
-        String v = options.get(option);
+        String v = get(option);
         if (v == null) {
             return defaultValue;
         }

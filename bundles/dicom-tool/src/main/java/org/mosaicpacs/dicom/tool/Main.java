@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The entry point of {@code mosaic-dicom}: {@code mosaic-dicom [-v] VERB [options] args}, with the
- * verbs of {@link Verbs#standard()} ({@code dump}, {@code json}, {@code xml}, {@code transcode}).
+ * verbs of {@link Verbs#standard()} ({@code dump}, {@code json}, {@code xml}, {@code transcode}; over the
+ * network {@code echo}, {@code store}, {@code find}, {@code get}, {@code move}, {@code listen}).
  *
  * <p>Exit status: 0 on success, 1 when the work fails (one line on stderr:
  * {@code mosaic-dicom: FILE: reason}; the stack trace too with {@code -v}), 2 for wrong arguments.

@@ -9,13 +9,19 @@ final class Verbs {
 
     private final Map<String, Verb> verbs = new LinkedHashMap<>();
 
-    /** The commands of this tool. Network commands (echo, store, find, get, move, listen) go here too. */
+    /** The commands of this tool: the file commands, then the network commands (dicom-net). */
     static Verbs standard() {
         return new Verbs()
                 .add(new DumpVerb())
                 .add(new JsonVerb())
                 .add(new XmlVerb())
-                .add(new TranscodeVerb());
+                .add(new TranscodeVerb())
+                .add(new EchoVerb())
+                .add(new StoreVerb())
+                .add(new FindVerb())
+                .add(new GetVerb())
+                .add(new MoveVerb())
+                .add(new ListenVerb());
     }
 
     /**

@@ -230,12 +230,12 @@ class MainTest {
     @Test
     void verbsAreARegistry() {
         Verbs verbs = Verbs.standard();
-        assertEquals(List.of("dump", "json", "xml", "transcode"), List.copyOf(verbs.all().keySet()));
+        assertEquals(List.of("dump", "json", "xml", "transcode", "echo", "store", "find", "get", "move", "listen"), List.copyOf(verbs.all().keySet()));
         assertThrows(IllegalArgumentException.class, () -> verbs.add(new DumpVerb()));
         verbs.add(new Verb() {
             @Override
             public String name() {
-                return "echo";
+                return "hello";
             }
 
             @Override
@@ -245,7 +245,7 @@ class MainTest {
 
             @Override
             public String help() {
-                return "usage: mosaic-dicom echo";
+                return "usage: mosaic-dicom hello";
             }
 
             @Override
@@ -255,7 +255,7 @@ class MainTest {
             }
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = Main.run(verbs, new String[] {"echo", "a"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        int status = Main.run(verbs, new String[] {"hello", "a"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, status);
         assertEquals("hello a", out.toString(StandardCharsets.UTF_8).trim());
     }
