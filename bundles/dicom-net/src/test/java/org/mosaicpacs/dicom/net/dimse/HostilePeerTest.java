@@ -300,6 +300,8 @@ class HostilePeerTest {
         } finally {
             pool.shutdownNow();
         }
+        System.out.println(n + " concurrent associations, limit " + device.getMaxAssociations() + ": "
+                + accepted.get() + " accepted, " + rejected.get() + " rejected");
         return new int[] {accepted.get(), rejected.get()};
     }
 
