@@ -71,7 +71,8 @@ final class ArchiveAE implements Closeable {
     /** The settings, parsed from the configuration. */
     record Settings(String aeTitle, String bindAddress, int port, int maxAssociations, Set<String> acceptedCallingAETitles,
                     Map<String, Connection> moveDestinations, List<String> storageTransferSyntaxes,
-                    boolean caseInsensitivePN, int queryLimit, int responseTimeoutMillis, Path spoolDirectory) {
+                    boolean caseInsensitivePN, int queryLimit, int responseTimeoutMillis, int idleTimeoutMillis,
+                    Path spoolDirectory) {
     }
 
     /** The query/retrieve information models served. */
@@ -108,6 +109,10 @@ final class ArchiveAE implements Closeable {
         Connection connection = new Connection(settings.bindAddress(), settings.port());
         if (settings.responseTimeoutMillis() > 0) {
             connection.setResponseTimeout(settings.responseTimeoutMillis());
+        }
+        if (settings.idleTimeoutMillis() > 0) {
+            // a peer that goes silent (even in the middle of a PDU) is aborted and its resources freed
+            connection.setIdleTimeout(settings.idleTimeoutMillis());
         }
         ApplicationEntity ae = new ApplicationEntity(settings.aeTitle());
         if (!settings.acceptedCallingAETitles().isEmpty()) {
@@ -469,7 +474,7 @@ final class ArchiveAE implements Closeable {
                 Math.max(1, c.maxAssociations()), new LinkedHashSet<>(list(c.acceptedCallingAETitles())),
                 destinations(c.moveDestinations()), ts.isEmpty() ? List.of(TransferCapability.ANY) : ts,
                 c.caseInsensitivePN(), Math.max(1, c.queryLimit()), Math.max(0, c.responseTimeoutSeconds()) * 1000,
-                Path.of(Expand.properties(c.spoolDirectory())));
+                Math.max(0, c.idleTimeoutSeconds()) * 1000, Path.of(Expand.properties(c.spoolDirectory())));
     }
 
     static String describe(Settings s) {

@@ -45,6 +45,11 @@ public @interface DimseConfiguration {
             description = "How long to wait for a peer's response to a C-STORE sub-operation; 0: no limit.")
     int responseTimeoutSeconds() default 60;
 
+    @AttributeDefinition(name = "Idle timeout (s)",
+            description = "An association on which the peer sends nothing for this long (also in the middle of a PDU) "
+                    + "is aborted and its resources freed; 0: no limit.")
+    int idleTimeoutSeconds() default 120;
+
     @AttributeDefinition(name = "Spool directory",
             description = "Where received data sets are spooled before ingest and retrieved objects before they are sent. "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")

@@ -36,7 +36,7 @@ class ArchiveAETest {
     @Test
     void listensEchoesAndAnswersFailuresWhileTheArchiveIsAbsent() throws Exception {
         ArchiveAE.Settings settings = new ArchiveAE.Settings("MOSAIC", "127.0.0.1", 0, 4, Set.of(), Map.of(),
-                List.of("*"), false, 100, 10_000, temp.resolve("spool"));
+                List.of("*"), false, 100, 10_000, 60_000, temp.resolve("spool"));
         ExecutorService executor = Executors.newCachedThreadPool();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try (ArchiveAE ae = new ArchiveAE(settings, () -> null, () -> null, id -> null)) {
