@@ -1,0 +1,56 @@
+package org.mosaicpacs.shell.internal;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.mosaicpacs.api.index.ArchiveIndex;
+
+/** {@code mosaic:studies}: the studies of the index, as a table. */
+@Service
+@Command(scope = "mosaic", name = "studies", description = "Lists the studies of the archive's index")
+public class StudiesCommand implements Action {
+
+    @Reference
+    private ArchiveIndex index;
+
+    @Option(name = "-p", aliases = "--patient-id", description = "Patient ID (wildcards * and ?)")
+    private String patientID;
+
+    @Option(name = "-n", aliases = "--patient-name", description = "Patient Name, any case (wildcards * and ?), e.g. DOE^*")
+    private String patientName;
+
+    @Option(name = "-d", aliases = "--date", description = "Study Date or range: 20240101, 20240101-20241231, 20240101-, -20241231")
+    private String dateRange;
+
+    @Option(name = "--limit", description = "At most this many studies (default 100; 0: all)")
+    private int limit = 100;
+
+    @Option(name = "--offset", description = "Skip this many studies first")
+    private int offset;
+
+    @Option(name = "--no-format", description = "Disable table rendered output")
+    private boolean noFormat;
+
+    @Override
+    public Object execute() throws Exception {
+        ShellTable table = new ShellTable();
+        table.column("StudyInstanceUID");
+        table.column("Date");
+        table.column("PatientID");
+        table.column("PatientName");
+        table.column("Modalities");
+        table.column("Series").alignRight();
+        table.column("Instances").alignRight();
+        table.emptyTableText("No studies");
+        for (ArchiveMaintenance.StudyRow r : new ArchiveMaintenance(index, null)
+                .studies(patientID, patientName, dateRange, Math.max(0, offset), limit)) {
+            table.addRow().addContent(r.studyInstanceUID(), r.date(), r.patientID(), r.patientName(),
+                    r.modalities(), r.series(), r.instances());
+        }
+        table.print(System.out, !noFormat);
+        return null;
+    }
+}
