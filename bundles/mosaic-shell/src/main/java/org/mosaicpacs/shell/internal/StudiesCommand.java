@@ -1,5 +1,7 @@
 package org.mosaicpacs.shell.internal;
 
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -7,6 +9,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.IndexException;
 
 /** {@code mosaic:studies}: the studies of the index, as a table. */
 @Service
@@ -45,8 +48,17 @@ public class StudiesCommand implements Action {
         table.column("Series").alignRight();
         table.column("Instances").alignRight();
         table.emptyTableText("No studies");
-        for (ArchiveMaintenance.StudyRow r : new ArchiveMaintenance(index, null)
-                .studies(patientID, patientName, dateRange, Math.max(0, offset), limit)) {
+        List<ArchiveMaintenance.StudyRow> rows;
+        try {
+            rows = new ArchiveMaintenance(index, null).studies(patientID, patientName, dateRange, Math.max(0, offset), limit);
+        } catch (IndexException e) {
+            if (!e.isInvalidRequest()) {
+                throw e;
+            }
+            System.err.println("invalid filter: " + e.getMessage());
+            return null;
+        }
+        for (ArchiveMaintenance.StudyRow r : rows) {
             table.addRow().addContent(r.studyInstanceUID(), r.date(), r.patientID(), r.patientName(),
                     r.modalities(), r.series(), r.instances());
         }
