@@ -71,6 +71,17 @@ public class DistributionIT extends MosaicTestSupport {
     }
 
     @Test
+    public void archiveMaintenanceCommandsRunAgainstTheBootedIndexAndStorage() {
+        await("the archive to be up", () -> httpGet("/health").status() == 200);
+
+        String studies = executeCommand("mosaic:studies");
+        assertTrue(studies, studies.contains("No studies"));
+
+        String check = executeCommand("mosaic:check");
+        assertTrue(check, check.contains("0 studies, 0 instances checked"));
+    }
+
+    @Test
     public void archiveIndexAndFileStorageAreRegisteredAndHealthy() {
         await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
 
