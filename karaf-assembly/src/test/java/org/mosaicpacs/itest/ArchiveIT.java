@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,12 +87,12 @@ class ArchiveIT {
             home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         files = Files.createDirectories(work.resolve("files"));
-        edit(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(freePort()));
-        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(freePort()));
-        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(freePort()));
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(Ports.freePort()));
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(Ports.freePort()));
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(Ports.freePort()));
 
         // the C-MOVE destination: DCMTK's storescp, known to the archive through its configuration
-        storescpPort = freePort();
+        storescpPort = Ports.freePort();
         storescpDir = Files.createDirectories(work.resolve("storescp"));
         storescp = new ProcessBuilder("storescp", "-aet", "STORESCP", "-od", storescpDir.toString(),
                 Integer.toString(storescpPort)).redirectErrorStream(true)
@@ -107,11 +103,11 @@ class ArchiveIT {
             Path defaults = cfgs.filter(f -> f.getFileName().toString().endsWith("-dimse.cfg")).findFirst().orElseThrow();
             Files.copy(defaults, home.resolve("etc/org.mosaicpacs.dimse.cfg"));
         }
-        edit(home.resolve("etc/org.mosaicpacs.dimse.cfg"), "moveDestinations", "STORESCP=127.0.0.1:" + storescpPort);
+        Ports.editCfg(home.resolve("etc/org.mosaicpacs.dimse.cfg"), "moveDestinations", "STORESCP=127.0.0.1:" + storescpPort);
 
-        dicomPort = freePort();
+        dicomPort = Ports.freePort();
         environment = Map.of(
-                "MOSAIC_HTTP_PORT", Integer.toString(freePort()),
+                "MOSAIC_HTTP_PORT", Integer.toString(Ports.freePort()),
                 "MOSAIC_DICOM_PORT", Integer.toString(dicomPort),
                 "MOSAIC_DATA", work.resolve("archive-data").toString(),
                 "JAVA_MAX_MEM", "512M");
@@ -124,7 +120,7 @@ class ArchiveIT {
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (status != 200 && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            status = status("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
+            status = Ports.httpStatus("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
         }
         assertEquals(200, status, () -> "GET /health after " + BOOT.toSeconds() + " s; karaf.log:\n" + errors());
     }
@@ -514,36 +510,6 @@ class ArchiveIT {
             return log.lines().filter(l -> l.contains("| ERROR |") || l.contains("| WARN ")).collect(Collectors.joining("\n"));
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(5000);
-            int code = connection.getResponseCode();
-            connection.disconnect();
-            return code;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static void edit(Path cfg, String key, String value) throws IOException {
-        String text = Files.readString(cfg);
-        String edited = text.replaceAll("(?m)^" + key + "\\s*=.*$", key + " = " + Matcher.quoteReplacement(value));
-        if (edited.equals(text)) {
-            edited = text + System.lineSeparator() + key + " = " + value + System.lineSeparator();
-        }
-        Files.writeString(cfg, edited);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -117,12 +117,6 @@ class MosaicDicomToolIT {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin", name)), name + " (DCMTK) not installed");
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void waitForPort(int port, Process owner) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         while (System.currentTimeMillis() < deadline && owner.isAlive()) {
@@ -151,7 +145,7 @@ class MosaicDicomToolIT {
         Path in = Files.createDirectories(work.resolve("in/sub"));
         DicomOutputStream.writeFile(work.resolve("in/a.dcm"), image("2.25.801"), UID.ExplicitVRLittleEndian);
         DicomOutputStream.writeFile(in.resolve("b.dcm"), image("2.25.802"), UID.DeflatedExplicitVRLittleEndian);
-        int port = freePort();
+        int port = Ports.freePort();
         Process scp = new ProcessBuilder("/usr/bin/storescp", "-aet", "STORESCP", "-od", received.toString(),
                 String.valueOf(port)).redirectErrorStream(true).redirectOutput(work.resolve("storescp.log").toFile())
                 .start();
@@ -193,7 +187,7 @@ class MosaicDicomToolIT {
         assumeTool("storescu");
         Path dir = work.resolve("listen");
         DicomOutputStream.writeFile(work.resolve("c.dcm"), image("2.25.803"), UID.ExplicitVRLittleEndian);
-        int port = freePort();
+        int port = Ports.freePort();
         Path log = work.resolve("listen.log");
         Process listen = new ProcessBuilder(script.toString(), "listen", "-b", "LISTENER@127.0.0.1:" + port,
                 "--directory", dir.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();

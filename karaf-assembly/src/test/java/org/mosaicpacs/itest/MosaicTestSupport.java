@@ -13,9 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,13 +67,13 @@ public abstract class MosaicTestSupport {
                         .useDeployFolder(false),
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.WARN),
-                editConfigurationFilePut("etc/system.properties", "mosaic.http.port", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/system.properties", "mosaic.dicom.port", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/system.properties", "mosaic.http.port", Integer.toString(Ports.freePort())),
+                editConfigurationFilePut("etc/system.properties", "mosaic.dicom.port", Integer.toString(Ports.freePort())),
                 editConfigurationFilePut("etc/system.properties", "mosaic.ae.title", "MOSAIC"),
                 editConfigurationFilePut("etc/system.properties", "mosaic.data", "${karaf.data}/mosaic"),
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(Ports.freePort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(Ports.freePort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(Ports.freePort())),
                 systemProperty("org.ops4j.pax.url.mvn.localRepository")
                         .value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")),
                 // What bin/karaf passes on Java 9+; Pax Exam does not.
@@ -95,14 +93,6 @@ public abstract class MosaicTestSupport {
                         "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
                         "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
                         "-Xmx1g"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Runs a console command as an admin would type it and returns what it printed. */

@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +45,14 @@ class OfflineStartIT {
             home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         // Free ports for everything that listens, so the test never meets another Karaf.
-        edit(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", freePort());
-        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", freePort());
-        edit(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", freePort());
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(Ports.freePort()));
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(Ports.freePort()));
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(Ports.freePort()));
         Path emptyHome = Files.createDirectories(work.resolve("empty-home"));
         environment = Map.of(
                 "HOME", emptyHome.toString(),
-                "MOSAIC_HTTP_PORT", Integer.toString(freePort()),
-                "MOSAIC_DICOM_PORT", Integer.toString(freePort()),
+                "MOSAIC_HTTP_PORT", Integer.toString(Ports.freePort()),
+                "MOSAIC_DICOM_PORT", Integer.toString(Ports.freePort()),
                 "MOSAIC_DATA", work.resolve("archive-data").toString(),
                 "EXTRA_JAVA_OPTS", "-Duser.home=" + emptyHome + " -Dorg.ops4j.pax.url.mvn.offline=true");
     }
@@ -88,7 +83,7 @@ class OfflineStartIT {
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (status != 200 && System.nanoTime() < deadline) {
             Thread.sleep(500);
-            status = status("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
+            status = Ports.httpStatus("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
         }
 
         String log = Files.readString(home.resolve("data/log/karaf.log"));
@@ -103,19 +98,6 @@ class OfflineStartIT {
         return log.lines().filter(l -> l.contains("| ERROR |")).collect(Collectors.joining("\n"));
     }
 
-    private static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(5000);
-            int code = connection.getResponseCode();
-            connection.disconnect();
-            return code;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     private static void run(List<String> command, Map<String, String> env, Duration timeout) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -128,20 +110,4 @@ class OfflineStartIT {
         assertEquals(0, process.exitValue(), () -> command + " failed:\n" + new String(output, StandardCharsets.UTF_8));
     }
 
-    private static void edit(Path cfg, String key, int value) throws IOException {
-        String text = Files.readString(cfg);
-        String edited = text.replaceAll("(?m)^" + key + "\\s*=.*$", key + " = " + value);
-        if (edited.equals(text)) {
-            edited = text + System.lineSeparator() + key + " = " + value + System.lineSeparator();
-        }
-        Files.writeString(cfg, edited);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
@@ -52,7 +53,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
     @Activate
     public ArchiveIngestService(ArchiveConfiguration configuration) throws IOException {
         this.storageId = configuration.storageId();
-        IngestJournal journal = new IngestJournal(Path.of(Expand.properties(configuration.journalDirectory())));
+        IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(configuration.journalDirectory())));
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
         this.pipeline = new IngestPipeline(new IngestPipeline.Settings(storageId, configuration.duplicatePolicy(),
                 configuration.requirePatientID(), Coercion.parseAll(configuration.coercions())),

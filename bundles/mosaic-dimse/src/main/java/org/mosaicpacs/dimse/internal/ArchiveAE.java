@@ -28,6 +28,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceLocation;
@@ -464,17 +465,17 @@ final class ArchiveAE implements Closeable {
     }
 
     static Settings settings(DimseConfiguration c) {
-        String aet = Expand.properties(c.aeTitle()).trim();
+        String aet = SystemProperties.expand(c.aeTitle()).trim();
         if (aet.isEmpty()) {
             aet = "MOSAIC";
         }
-        String port = Expand.properties(c.port()).trim();
+        String port = SystemProperties.expand(c.port()).trim();
         List<String> ts = list(c.storageTransferSyntaxes());
         return new Settings(aet, c.bindAddress(), port.isEmpty() ? 11112 : Integer.parseInt(port),
                 Math.max(1, c.maxAssociations()), new LinkedHashSet<>(list(c.acceptedCallingAETitles())),
                 destinations(c.moveDestinations()), ts.isEmpty() ? List.of(TransferCapability.ANY) : ts,
                 c.caseInsensitivePN(), Math.max(1, c.queryLimit()), Math.max(0, c.responseTimeoutSeconds()) * 1000,
-                Math.max(0, c.idleTimeoutSeconds()) * 1000, Path.of(Expand.properties(c.spoolDirectory())));
+                Math.max(0, c.idleTimeoutSeconds()) * 1000, Path.of(SystemProperties.expand(c.spoolDirectory())));
     }
 
     static String describe(Settings s) {

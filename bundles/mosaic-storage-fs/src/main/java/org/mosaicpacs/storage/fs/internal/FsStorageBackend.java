@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.storage.StorageBackend;
@@ -34,31 +35,9 @@ public final class FsStorageBackend implements StorageBackend, HealthIndicator {
 
     @Activate
     public FsStorageBackend(FsStorageConfiguration configuration) throws IOException {
-        this.storage = new FsStorage(configuration.storage_id(), Path.of(expand(configuration.root())),
+        this.storage = new FsStorage(configuration.storage_id(), Path.of(SystemProperties.expand(configuration.root())),
                 configuration.fsync(), configuration.depth());
         this.minFree = Math.max(0, configuration.minFreeMiB()) * MIB;
-    }
-
-    /** Replaces {@code ${mosaic.data}} (or any {@code ${system.property}}) left in a path. */
-    static String expand(String value) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < value.length()) {
-            int start = value.indexOf("${", i);
-            int end = start < 0 ? -1 : value.indexOf('}', start);
-            if (end < 0) {
-                sb.append(value, i, value.length());
-                break;
-            }
-            String name = value.substring(start + 2, end);
-            String v = System.getProperty(name);
-            if (v == null && name.equals("mosaic.data")) {
-                v = Path.of(System.getProperty("karaf.data", "data"), "mosaic").toString();
-            }
-            sb.append(value, i, start).append(v == null ? "" : v);
-            i = end + 1;
-        }
-        return sb.toString();
     }
 
     @Override

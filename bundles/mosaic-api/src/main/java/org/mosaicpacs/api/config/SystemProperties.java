@@ -1,14 +1,22 @@
-package org.mosaicpacs.archive.internal;
+package org.mosaicpacs.api.config;
 
 import java.nio.file.Path;
 
-/** Replaces {@code ${system.property}} left in a configured value. */
-final class Expand {
+/**
+ * Expands {@code ${name}} references to system properties in configured values.
+ *
+ * <p>The cfg files in {@code etc/} are expanded by Karaf already; this covers the defaults written in a
+ * component's {@code @ObjectClassDefinition} (used when no cfg file exists), such as
+ * {@code ${mosaic.data}/storage}. {@code mosaic.data} falls back to {@code ${karaf.data}/mosaic}; any other
+ * unknown property expands to the empty string.
+ */
+public final class SystemProperties {
 
-    private Expand() {
+    private SystemProperties() {
     }
 
-    static String properties(String value) {
+    /** The value with each {@code ${name}} replaced by the system property {@code name}. */
+    public static String expand(String value) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (i < value.length()) {
