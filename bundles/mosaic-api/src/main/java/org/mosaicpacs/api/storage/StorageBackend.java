@@ -1,6 +1,7 @@
 package org.mosaicpacs.api.storage;
 
 import java.io.InputStream;
+import java.util.function.Predicate;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -78,4 +79,25 @@ public interface StorageBackend {
      * @throws StorageException when the object could not be deleted
      */
     boolean delete(StorageKey key) throws StorageException;
+
+    /**
+     * Lists the objects stored here, one at a time, in no particular order, until {@code visitor} returns
+     * {@code false}.
+     *
+     * <p>When it is called: by consistency checks ({@code mosaic:check}), to find objects that no index
+     * row points to. What it does: gives {@code visitor} the key, size and modification time of each
+     * complete object; objects still being written are never listed, objects written or deleted while the
+     * listing runs may or may not be. {@code visitor} runs on the calling thread and may call
+     * {@link #delete} on what it was given.
+     *
+     * <p>The default says the backend cannot list (backends written before 0.2.0 of this package).
+     *
+     * @return the number of objects given to {@code visitor}
+     * @throws UnsupportedOperationException when the backend cannot list its objects
+     * @throws StorageException              when the backend cannot be read
+     * @since 0.2.0
+     */
+    default long list(Predicate<ListedObject> visitor) throws StorageException {
+        throw new UnsupportedOperationException("storage " + id() + " cannot list its objects");
+    }
 }

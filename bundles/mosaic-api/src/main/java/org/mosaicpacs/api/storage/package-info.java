@@ -7,8 +7,11 @@
  * {@value org.mosaicpacs.api.storage.StorageBackend#ID_PROPERTY} (the configured id, e.g.
  * {@code fs-main}); the index records the id and the key of each stored instance, so that a retrieve
  * finds the backend again by its id.
+ *
+ * <p>0.2.0: {@link org.mosaicpacs.api.storage.StorageBackend#list} and
+ * {@link org.mosaicpacs.api.storage.ListedObject}, to find objects no index row points to.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package org.mosaicpacs.api.storage;
 
 import org.osgi.annotation.versioning.Version;

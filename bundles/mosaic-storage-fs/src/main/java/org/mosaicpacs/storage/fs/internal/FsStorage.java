@@ -14,18 +14,26 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
+import org.mosaicpacs.api.storage.ListedObject;
 import org.mosaicpacs.api.storage.ObjectExistsException;
 import org.mosaicpacs.api.storage.ObjectNotFoundException;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file-system storage itself, without OSGi: objects are files under {@code root}, named by the
@@ -35,11 +43,17 @@ import org.mosaicpacs.api.storage.StoredObject;
  * <p>A write goes to a temporary file in the object's directory, is flushed to the device, linked to
  * its final name (which fails if the name exists: objects are never overwritten), and the directory is
  * flushed too.
+ *
+ * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), written and flushed before the
+ * object gets its name, so that {@link #list} can give the keys back (a hash cannot be reversed). A key
+ * file without its object (a crash between the two names) is harmless and removed by {@link #cleanUp}.
  */
 final class FsStorage {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FsStorage.class);
     private static final HexFormat HEX = HexFormat.of();
     private static final String TEMP_SUFFIX = ".tmp";
+    static final String KEY_SUFFIX = ".key";
 
     private final String id;
     private final Path root;
@@ -79,7 +93,9 @@ final class FsStorage {
     StoredObject write(StorageKey key, InputStream data) throws StorageException {
         Path target = pathOf(key);
         Path dir = target.getParent();
-        Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+        String prefix = "." + target.getFileName() + "." + UUID.randomUUID();
+        Path temp = dir.resolve(prefix + TEMP_SUFFIX);
+        Path keyTemp = dir.resolve(prefix + KEY_SUFFIX + TEMP_SUFFIX);
         try {
             if (Files.exists(target)) {
                 throw new ObjectExistsException(key);
@@ -101,6 +117,10 @@ final class FsStorage {
                     out.force(true);
                 }
             }
+            // the key file first: an object never has a name without its key file
+            writeFully(keyTemp, key.value().getBytes(StandardCharsets.UTF_8));
+            Files.move(keyTemp, dir.resolve(target.getFileName() + KEY_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             publish(key, temp, target);
             if (fsync) {
                 forceDirectory(dir);
@@ -113,8 +133,21 @@ final class FsStorage {
         } finally {
             try {
                 Files.deleteIfExists(temp);
+                Files.deleteIfExists(keyTemp);
             } catch (IOException ignored) {
-                // a stray temporary file: harmless, named *.tmp
+                // a stray temporary file: harmless, named *.tmp, removed at the next start
+            }
+        }
+    }
+
+    private void writeFully(Path file, byte[] bytes) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bb = ByteBuffer.wrap(bytes);
+            while (bb.hasRemaining()) {
+                out.write(bb);
+            }
+            if (fsync) {
+                out.force(true);
             }
         }
     }
@@ -169,12 +202,139 @@ final class FsStorage {
         Path file = pathOf(key);
         try {
             boolean deleted = Files.deleteIfExists(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + KEY_SUFFIX));
             if (deleted && fsync) {
                 forceDirectory(file.getParent());
             }
             return deleted;
         } catch (IOException e) {
             throw new StorageException("cannot delete " + key + " from " + id + ": " + e, e);
+        }
+    }
+
+    /**
+     * Gives {@code visitor} every object whose key file names it (see {@link
+     * org.mosaicpacs.api.storage.StorageBackend#list}). Objects without a readable key file (stored before
+     * key files existed, or a damaged one) cannot be named: they are counted and logged, not listed.
+     */
+    long list(Predicate<ListedObject> visitor) throws StorageException {
+        long listed = 0;
+        long unnamed = 0;
+        Path firstUnnamed = null;
+        try (Stream<Path> files = Files.walk(root, depth + 1)) {
+            for (Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+                Path p = it.next();
+                String name = p.getFileName().toString();
+                if (!isObjectName(name)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // deleted meanwhile
+                }
+                if (!attributes.isRegularFile()) {
+                    continue;
+                }
+                StorageKey key = readKey(p);
+                if (key == null) {
+                    if (Files.exists(p) && unnamed++ == 0) {
+                        firstUnnamed = p;
+                    }
+                    continue;
+                }
+                listed++;
+                if (!visitor.test(new ListedObject(key, attributes.size(), attributes.lastModifiedTime().toInstant()))) {
+                    break;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("cannot list " + id + ": " + e, e);
+        }
+        if (unnamed > 0) {
+            LOG.warn("storage {}: {} objects have no readable key file and cannot be listed, e.g. {}", id, unnamed,
+                    firstUnnamed);
+        }
+        return listed;
+    }
+
+    /** The key in the key file of {@code object}, when it is there and hashes to the object's name. */
+    private static StorageKey readKey(Path object) {
+        Path keyFile = object.resolveSibling(object.getFileName() + KEY_SUFFIX);
+        try {
+            byte[] bytes = Files.readAllBytes(keyFile);
+            if (bytes.length == 0 || bytes.length > 4 * StorageKey.MAX_LENGTH
+                    || !sha256Hex(bytes).equals(object.getFileName().toString())) {
+                return null;
+            }
+            return new StorageKey(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isObjectName(String name) {
+        if (name.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = name.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@link #cleanUp} removed. */
+    record CleanUp(int temporaryFiles, int keyFiles) {
+    }
+
+    /**
+     * Removes what writes interrupted by a stop or crash left: temporary files ({@code .*.tmp}) and key
+     * files without their object, when last modified before {@code before} (so that writes started since
+     * are never touched). Run once when the backend starts.
+     */
+    CleanUp cleanUp(Instant before) throws IOException {
+        int[] removed = new int[2];
+        cleanUp(root, depth, before, removed);
+        return new CleanUp(removed[0], removed[1]);
+    }
+
+    private static void cleanUp(Path dir, int levels, Instant before, int[] removed) throws IOException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.List<Path> subdirectories = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                names.add(p.getFileName().toString());
+                if (levels > 0 && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    subdirectories.add(p);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (String name : names) {
+            boolean temp = name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+            boolean strayKey = name.endsWith(KEY_SUFFIX) && name.length() == 64 + KEY_SUFFIX.length()
+                    && isObjectName(name.substring(0, 64)) && !names.contains(name.substring(0, 64));
+            if (temp || strayKey) {
+                Path p = dir.resolve(name);
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before)
+                            && Files.deleteIfExists(p)) {
+                        removed[temp ? 0 : 1]++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        for (Path sub : subdirectories) {
+            cleanUp(sub, levels - 1, before, removed);
         }
     }
 

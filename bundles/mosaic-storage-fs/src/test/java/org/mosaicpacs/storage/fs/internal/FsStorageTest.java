@@ -88,7 +88,8 @@ class FsStorageTest {
             assertEquals(10, in.readAllBytes().length, "the first object is untouched");
         }
         try (Stream<Path> files = Files.walk(s.root())) {
-            assertEquals(List.of(s.pathOf(key)), files.filter(Files::isRegularFile).toList());
+            assertEquals(List.of(s.pathOf(key), keyFileOf(s.pathOf(key))),
+                    files.filter(Files::isRegularFile).sorted().toList());
         }
     }
 
@@ -142,7 +143,8 @@ class FsStorageTest {
         assertEquals(1, during.size());
         assertTrue(during.get(0).startsWith("." + target.getFileName() + ".") && during.get(0).endsWith(".tmp"), during.get(0));
         try (Stream<Path> files = Files.list(target.getParent())) {
-            assertEquals(List.of(target), files.toList(), "after the write only the object is there");
+            assertEquals(List.of(target, keyFileOf(target)), files.sorted().toList(),
+                    "after the write only the object and its key file are there");
         }
         assertEquals(200, Files.size(target));
     }
@@ -185,6 +187,93 @@ class FsStorageTest {
         try (Stream<Path> files = Files.list(outside)) {
             assertEquals(0, files.count());
         }
+    }
+
+    private static Path keyFileOf(Path object) {
+        return object.resolveSibling(object.getFileName() + FsStorage.KEY_SUFFIX);
+    }
+
+    @Test
+    void listGivesBackEveryKeyHostileOnesToo() throws IOException {
+        FsStorage s = storage();
+        java.util.Set<StorageKey> written = new java.util.HashSet<>();
+        for (String uid : new String[] {"1.2.3", "../../etc/passwd", "a/b\\c", "\u00e9\u4e2d", "x".repeat(300)}) {
+            StorageKey key = StorageKey.forInstance(uid, uid + ".1", uid + ".1.1", "7");
+            s.write(key, new ByteArrayInputStream(bytes(10 + written.size())));
+            written.add(key);
+        }
+        StorageKey deleted = StorageKey.of("1.2.840.9");
+        s.write(deleted, new ByteArrayInputStream(bytes(3)));
+        s.delete(deleted);
+        assertFalse(Files.exists(keyFileOf(s.pathOf(deleted))), "delete removes the key file too");
+
+        List<org.mosaicpacs.api.storage.ListedObject> listed = new ArrayList<>();
+        assertEquals(5, s.list(listed::add));
+        assertEquals(written, listed.stream().map(org.mosaicpacs.api.storage.ListedObject::key)
+                .collect(java.util.stream.Collectors.toSet()));
+        for (org.mosaicpacs.api.storage.ListedObject o : listed) {
+            assertEquals(Files.size(s.pathOf(o.key())), o.size());
+            assertFalse(o.modified().isAfter(java.time.Instant.now().plusSeconds(5)));
+        }
+        // the visitor stops the listing, and may delete what it is given
+        assertEquals(1, s.list(o -> {
+            try {
+                s.delete(o.key());
+            } catch (StorageException e) {
+                throw new IllegalStateException(e);
+            }
+            return false;
+        }));
+        assertEquals(4, s.list(o -> true));
+    }
+
+    @Test
+    void objectsWithoutAKeyFileAreNotListedAndTamperedKeyFilesAreIgnored() throws IOException {
+        FsStorage s = storage();
+        StorageKey a = StorageKey.of("1.2.1");
+        StorageKey b = StorageKey.of("1.2.2");
+        StorageKey c = StorageKey.of("1.2.3");
+        for (StorageKey k : List.of(a, b, c)) {
+            s.write(k, new ByteArrayInputStream(bytes(5)));
+        }
+        Files.delete(keyFileOf(s.pathOf(a)));                          // stored before key files existed
+        Files.writeString(keyFileOf(s.pathOf(b)), "../../something/else"); // does not hash to the name
+        List<StorageKey> listed = new ArrayList<>();
+        assertEquals(1, s.list(o -> listed.add(o.key())));
+        assertEquals(List.of(c), listed);
+        assertTrue(s.exists(a), "an object without key file can still be read by its key");
+    }
+
+    @Test
+    void cleanUpRemovesWhatInterruptedWritesLeftButNothingNewer() throws IOException {
+        FsStorage s = storage();
+        StorageKey kept = StorageKey.of("1.2.1");
+        s.write(kept, new ByteArrayInputStream(bytes(5)));
+        Path dir = s.pathOf(kept).getParent();
+        Path staleTemp = dir.resolve("." + s.pathOf(kept).getFileName() + ".dead.tmp");
+        Path staleKeyTemp = dir.resolve(".abc.dead.key.tmp");
+        StorageKey lost = StorageKey.of("1.2.2");
+        Path strayKey = keyFileOf(s.pathOf(lost));
+        Files.createDirectories(strayKey.getParent());
+        for (Path p : List.of(staleTemp, staleKeyTemp, strayKey)) {
+            Files.write(p, bytes(7));
+        }
+        java.time.Instant cutOff = java.time.Instant.now().plusSeconds(60);
+        Path freshTemp = dir.resolve(".fresh.tmp");
+        Files.write(freshTemp, bytes(7));
+        Files.setLastModifiedTime(freshTemp, java.nio.file.attribute.FileTime.from(cutOff.plusSeconds(1)));
+
+        FsStorage.CleanUp cleaned = s.cleanUp(cutOff);
+
+        assertEquals(2, cleaned.temporaryFiles());
+        assertEquals(1, cleaned.keyFiles());
+        assertFalse(Files.exists(staleTemp));
+        assertFalse(Files.exists(staleKeyTemp));
+        assertFalse(Files.exists(strayKey));
+        assertTrue(Files.exists(freshTemp), "a write started after the cut-off is never touched");
+        assertTrue(s.exists(kept));
+        assertTrue(Files.exists(keyFileOf(s.pathOf(kept))), "the key file of a stored object stays");
+        assertEquals(1, s.list(o -> true));
     }
 
     @Test
