@@ -27,6 +27,12 @@ public @interface ArchiveConfiguration {
                     + "is missing or empty. Applied to the stored object and the index.")
     String[] coercions() default {};
 
+    @AttributeDefinition(name = "Largest header kept in memory (KiB)",
+            description = "A received instance is written to storage once, as it arrives: its header (everything "
+                    + "before Pixel Data) is kept in memory until it has been validated. A header longer than this "
+                    + "is spooled to a file in the journal directory first (slower, same result).")
+    int maxHeaderKiB() default 16 * 1024;
+
     @AttributeDefinition(name = "Journal directory",
             description = "Where the ingest journal lives (one small file per instance in flight). "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")

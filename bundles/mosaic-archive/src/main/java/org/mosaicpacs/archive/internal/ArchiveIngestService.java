@@ -56,7 +56,8 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(configuration.journalDirectory())));
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
         this.pipeline = new IngestPipeline(new IngestPipeline.Settings(storageId, configuration.duplicatePolicy(),
-                configuration.requirePatientID(), Coercion.parseAll(configuration.coercions())),
+                configuration.requirePatientID(), Coercion.parseAll(configuration.coercions()),
+                Math.max(64, configuration.maxHeaderKiB()) * 1024L),
                 () -> index, backends::get, () -> listeners, journal);
         reconcile();
     }

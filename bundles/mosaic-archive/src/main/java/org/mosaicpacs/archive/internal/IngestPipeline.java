@@ -3,7 +3,12 @@ package org.mosaicpacs.archive.internal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -26,12 +31,14 @@ import org.mosaicpacs.api.ingest.IngestResult.Outcome;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.storage.ObjectExistsException;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.mosaicpacs.dicom.io.DicomParseException;
@@ -55,7 +62,15 @@ final class IngestPipeline implements IngestService {
     private static final Pattern UID_PATTERN = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
 
     /** What the pipeline works with; the component passes its dynamic references. */
-    record Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions) {
+    record Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions,
+                    long maxHeaderBytes) {
+
+        /** The default header limit of a received stream: 16 MiB. */
+        static final long MAX_HEADER_BYTES = 16L << 20;
+
+        Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions) {
+            this(storageId, policy, requirePatientID, coercions, MAX_HEADER_BYTES);
+        }
     }
 
     private final Settings settings;
@@ -74,8 +89,66 @@ final class IngestPipeline implements IngestService {
         this.journal = journal;
     }
 
+    /** The file meta information and header of a received instance, as parsed. */
+    private record Header(Attributes fmi, Attributes dataset, String tsuid, long end) {
+    }
+
+    /**
+     * Ingests a received stream, writing its bytes once: the header (everything before Pixel Data) is read
+     * and kept in memory (at most {@code maxHeaderBytes}), judged, and only then is the object written to
+     * storage: the kept bytes, then the rest of the stream as it arrives, checked on the way ({@link
+     * TailCheck}). A coercion re-encodes the header and appends the rest unchanged. Spooled to a file
+     * first (then {@link #ingest(Path, Origin)}): a header longer than the limit, and a coercion of a
+     * deflated data set. The stream is read to its end whatever the outcome.
+     */
     @Override
     public IngestResult ingest(InputStream part10Stream, Origin origin) {
+        try {
+            return ingestStream(part10Stream, origin);
+        } finally {
+            drain(part10Stream);
+        }
+    }
+
+    private IngestResult ingestStream(InputStream stream, Origin origin) {
+        HeaderRecorder recorder = new HeaderRecorder(stream, settings.maxHeaderBytes());
+        Header header;
+        try {
+            // not closed: that would close the caller's stream
+            header = readHeader(new DicomInputStream(recorder));
+        } catch (HeaderRecorder.TooLargeException e) {
+            LOG.debug("header longer than {} bytes: spooling", settings.maxHeaderBytes());
+            return spooled(recorder, stream, origin);
+        } catch (DicomParseException e) {
+            return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot parse: " + e.getMessage());
+        } catch (IOException e) {
+            return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read: " + e.getMessage());
+        }
+        IngestResult refused = judge(header);
+        if (refused != null) {
+            return refused;
+        }
+        boolean coerced = coerce(header.dataset());
+        TransferSyntax ts = TransferSyntax.of(header.tsuid());
+        if (coerced && (ts.isDeflated() || !coercionsInHeader())) {
+            return spooled(recorder, stream, origin);
+        }
+        int read = recorder.count();
+        int end = (int) header.end();
+        return store(header, origin, () -> {
+            InputStream tail = new TailCheck(new SequenceInputStream(recorder.recorded(end, read), stream), ts);
+            InputStream head = coerced ? encode(header) : recorder.recorded(0, end);
+            return new SequenceInputStream(head, tail);
+        });
+    }
+
+    /** Whether every coercion is of an element before Pixel Data (the part that is parsed and re-encoded). */
+    private boolean coercionsInHeader() {
+        return settings.coercions().stream().noneMatch(c -> DicomInputStream.STOP_BEFORE_PIXEL_DATA.test(c.tag()));
+    }
+
+    /** The received bytes read so far, then the rest of the stream, into a spool file, ingested from there. */
+    private IngestResult spooled(HeaderRecorder recorder, InputStream rest, Origin origin) {
         Path spool;
         try {
             spool = Files.createTempFile(journal.directory(), "stream-", ".part");
@@ -83,8 +156,9 @@ final class IngestPipeline implements IngestService {
             return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "cannot spool: " + e.getMessage());
         }
         try {
-            try {
-                Files.copy(part10Stream, spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                recorder.recorded(0, recorder.count()).transferTo(out);
+                rest.transferTo(out);
             } catch (IOException e) {
                 return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read the data: " + e.getMessage());
             }
@@ -98,35 +172,120 @@ final class IngestPipeline implements IngestService {
         }
     }
 
+    /** The file meta information and the coerced header, encoded as received (file meta, transfer syntax). */
+    private static InputStream encode(Header header) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        DicomOutputStream dos = new DicomOutputStream(out);
+        dos.writeFileMetaInformation(header.fmi());
+        dos.writeDataset(header.dataset());
+        dos.finish();
+        return new ByteArrayInputStream(out.toByteArray());
+    }
+
+    /** Reads the rest of a stream, so that its sender (an association, a request body) can go on. */
+    private static void drain(InputStream in) {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (in.read(buf) >= 0) {
+                // discarded
+            }
+        } catch (IOException e) {
+            // the sender went away: nothing left to drain
+        }
+    }
+
+    private static Header readHeader(DicomInputStream in) throws IOException {
+        in.setLimits(DicomReadLimits.DEFAULT);
+        Attributes fmi = in.readFileMetaInformation();
+        String tsuid = in.getTransferSyntax();
+        Attributes dataset = in.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
+        return new Header(fmi, dataset, tsuid, in.position());
+    }
+
+    /** A failure outcome for a header that must not be stored, or null. */
+    private IngestResult judge(Header header) {
+        if (header.fmi() == null || header.tsuid() == null) {
+            return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "no file meta information");
+        }
+        String problem = validate(header.fmi(), header.dataset());
+        return problem == null ? null : IngestResult.of(Outcome.INVALID, problem);
+    }
+
+    private boolean coerce(Attributes dataset) {
+        boolean coerced = false;
+        for (Coercion c : settings.coercions()) {
+            coerced |= c.apply(dataset);
+        }
+        return coerced;
+    }
+
+    /** Opens the bytes to store; called once, after the journal intent is durable. */
+    @FunctionalInterface
+    private interface Data {
+        InputStream open() throws IOException;
+    }
+
     @Override
     public IngestResult ingest(Path file, Origin origin) {
         // 1. parse the file meta information and the header (up to Pixel Data)
-        Attributes fmi;
-        Attributes header;
-        String tsuid;
+        Header header;
         try (DicomInputStream in = new DicomInputStream(file)) {
-            in.setLimits(DicomReadLimits.DEFAULT);
-            fmi = in.readFileMetaInformation();
-            tsuid = in.getTransferSyntax();
-            header = in.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
+            header = readHeader(in);
         } catch (DicomParseException e) {
             return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot parse: " + e.getMessage());
         } catch (IOException e) {
             return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read: " + e.getMessage());
         }
-        if (fmi == null || tsuid == null) {
-            return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "no file meta information");
-        }
         // 2. validate
-        String problem = validate(fmi, header);
-        if (problem != null) {
-            return IngestResult.of(Outcome.INVALID, problem);
+        IngestResult refused = judge(header);
+        if (refused != null) {
+            return refused;
         }
         // 3. coerce
-        boolean coerced = false;
-        for (Coercion c : settings.coercions()) {
-            coerced |= c.apply(header);
+        boolean coerced = coerce(header.dataset());
+        TransferSyntax ts = TransferSyntax.of(header.tsuid());
+        if (coerced && (ts.isDeflated() || !coercionsInHeader())) {
+            return store(header, origin, () -> coercedCopy(file, header.fmi(), header.dataset(), header.tsuid()));
         }
+        return store(header, origin, () -> {
+            InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(header.end())), ts);
+            InputStream head = coerced ? encode(header) : new BoundedInputStream(Files.newInputStream(file), header.end());
+            return new SequenceInputStream(head, tail);
+        });
+    }
+
+    /** The first {@code remaining} bytes of a stream. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long remaining) {
+            super(in);
+            this.remaining = remaining;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+    }
+
+    /** Steps 4 to 6: the durable write under a journal intent, the index, the listeners. */
+    private IngestResult store(Header h, Origin origin, Data data) {
+        Attributes header = h.dataset();
+        String tsuid = h.tsuid();
         ArchiveIndex idx = index.get();
         if (idx == null) {
             return IngestResult.of(Outcome.PROCESSING_FAILURE, "the index is not available");
@@ -148,11 +307,20 @@ final class IngestPipeline implements IngestService {
             return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "cannot write the ingest journal: " + e.getMessage());
         }
         StoredObject stored;
-        try (InputStream data = coerced ? coercedCopy(file, fmi, header, tsuid) : Files.newInputStream(file)) {
-            stored = backend.write(key, data);
+        SourceWatch source = null;
+        try (InputStream in = data.open()) {
+            source = new SourceWatch(in);
+            stored = backend.write(key, source);
         } catch (IOException | RuntimeException e) {
+            // a failed write leaves nothing under the key (the backend's contract); make sure of it
+            if (e instanceof ObjectExistsException || deleteQuietly(backend, key)) {
+                journal.end(intent);
+            }
+            if (source != null && source.failure != null) {
+                LOG.info("{}: the received data failed while it was stored: {}", sop, source.failure.getMessage());
+                return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read the data: " + source.failure.getMessage());
+            }
             LOG.warn("storing {} in {} failed", sop, backend.id(), e);
-            journal.end(intent);
             return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "storage failed: " + e.getMessage());
         }
         // 5. index; on failure delete what was written
@@ -227,12 +395,41 @@ final class IngestPipeline implements IngestService {
         }
         full.addAll(coercedHeader);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DicomOutputStream dos = new DicomOutputStream(out, tsuid)) {
+        try (DicomOutputStream dos = new DicomOutputStream(out)) {
             dos.writeFileMetaInformation(fmi);
             dos.writeDataset(full);
             dos.finish();
         }
         return new ByteArrayInputStream(out.toByteArray());
+    }
+
+    /** Remembers whether reading the received data failed (not the storage). */
+    private static final class SourceWatch extends FilterInputStream {
+        IOException failure;
+
+        SourceWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
     }
 
     private static boolean deleteQuietly(StorageBackend backend, StorageKey key) {
