@@ -231,10 +231,25 @@ final class ArchiveAE implements Closeable {
         return message.length() <= 64 ? message : message.substring(0, 64);
     }
 
+    /**
+     * C-STORE: the instance goes to the {@link IngestService} as a stream while it arrives (the archive
+     * writes it to storage once, no spool file here); {@code CStoreSCP} drains what the archive did not
+     * read before answering.
+     */
     private final class Store extends CStoreSCP {
 
         Store(Path spool) {
             super(spool);
+        }
+
+        @Override
+        protected int store(DimseAssociation as, int pcid, Attributes command, InputStream part10, String transferSyntax)
+                throws IOException {
+            IngestService service = ingest.get();
+            if (service == null) {
+                throw new DicomServiceException(Status.ProcessingFailure, "the archive is not available");
+            }
+            return status(command, as, service.ingest(part10, origin(as)));
         }
 
         @Override
@@ -244,8 +259,15 @@ final class ArchiveAE implements Closeable {
             if (service == null) {
                 throw new DicomServiceException(Status.ProcessingFailure, "the archive is not available");
             }
-            IngestResult result = service.ingest(partFile, new Origin(as.remoteAETitle(), as.localAETitle(), ""));
-            int status = status(result.outcome());
+            return status(command, as, service.ingest(partFile, origin(as)));
+        }
+
+        private Origin origin(DimseAssociation as) {
+            return new Origin(as.remoteAETitle(), as.localAETitle(), "");
+        }
+
+        private int status(Attributes command, DimseAssociation as, IngestResult result) throws DicomServiceException {
+            int status = ArchiveAE.status(result.outcome());
             if (Status.isFailure(status)) {
                 throw new DicomServiceException(status, comment(result.message()));
             }
