@@ -33,6 +33,11 @@ public @interface ArchiveConfiguration {
                     + "is spooled to a file in the journal directory first (slower, same result).")
     int maxHeaderKiB() default 16 * 1024;
 
+    @AttributeDefinition(name = "Check the index against storage at start",
+            description = "Once the index and the storage are present, check in the background that every indexed "
+                    + "instance has its stored object; those without are reported (log WARN, health detail), never deleted.")
+    boolean checkAtStart() default true;
+
     @AttributeDefinition(name = "Journal directory",
             description = "Where the ingest journal lives (one small file per instance in flight). "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")

@@ -13,6 +13,7 @@ import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.ingest.IngestResult;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
@@ -20,6 +21,7 @@ import org.mosaicpacs.api.ingest.Origin;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * The {@link IngestService} of the archive. The index and the storage backends are dynamic references:
  * when the configured backend or the index is absent, ingest answers with a failure outcome, it does not
  * go away (so the DICOM services keep answering). At activation, and whenever a backend arrives, the
- * intents left in the journal by an earlier run are reconciled. Also a {@link HealthIndicator}
- * ("archive"): DOWN while the configured backend or the index is missing.
+ * intents left in the journal by an earlier run are reconciled. Once both the index and the configured
+ * backend are present, a background thread checks that every indexed instance has its stored object
+ * ({@link StartupCheck}; reported, never repaired). Also a {@link HealthIndicator} ("archive"): DOWN while
+ * the configured backend or the index is missing; UP otherwise, with what the start-up check found.
  */
 @Component(service = {IngestService.class, HealthIndicator.class}, configurationPid = ArchiveIngestService.PID)
 @Designate(ocd = ArchiveConfiguration.class)
@@ -49,6 +53,10 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
     private final String storageId;
     private final IngestPipeline pipeline;
     private final List<IngestJournal.Intent> leftOver;
+    private final boolean checkAtStart;
+    private Thread startupCheck;
+    private volatile boolean closed;
+    private volatile String startupFindings = "";
 
     @Activate
     public ArchiveIngestService(ArchiveConfiguration configuration) throws IOException {
@@ -59,7 +67,50 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
                 configuration.requirePatientID(), Coercion.parseAll(configuration.coercions()),
                 Math.max(64, configuration.maxHeaderKiB()) * 1024L),
                 () -> index, backends::get, () -> listeners, journal);
+        this.checkAtStart = configuration.checkAtStart();
         reconcile();
+        startCheck();
+    }
+
+    @Deactivate
+    void deactivate() {
+        closed = true;
+    }
+
+    /** Starts the start-up check once, when the index and the configured backend are both there. */
+    private synchronized void startCheck() {
+        ArchiveIndex idx = index;
+        if (!checkAtStart || startupCheck != null || idx == null || !backends.containsKey(storageId)) {
+            return;
+        }
+        startupCheck = new Thread(() -> {
+            try {
+                StartupCheck.Result r = new StartupCheck(idx, backends::get, () -> closed).run();
+                String problem = r.problem();
+                startupFindings = problem;
+                if (problem.isEmpty()) {
+                    LOG.info("start-up check: all {} indexed instances have their stored object", r.instances());
+                } else {
+                    LOG.warn("start-up check: {}; e.g. {}", problem, r.examples());
+                }
+            } catch (IndexException | RuntimeException e) {
+                startupFindings = "start-up check failed: " + e.getMessage();
+                LOG.warn("start-up check of the index against storage failed", e);
+            }
+        }, "mosaic-archive-startup-check");
+        startupCheck.setDaemon(true);
+        startupCheck.start();
+    }
+
+    /** Waits for the start-up check (tests). */
+    void awaitStartupCheck() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = startupCheck;
+        }
+        if (t != null) {
+            t.join();
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -68,6 +119,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         this.index = index;
         if (pipeline != null) {
             reconcile();
+            startCheck();
         }
     }
 
@@ -83,6 +135,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         backends.put(backend.id(), backend);
         if (pipeline != null) {
             reconcile();
+            startCheck();
         }
     }
 
@@ -133,7 +186,8 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         if (!backends.containsKey(storageId)) {
             return Health.down("storage " + storageId + " is not present: received instances are refused");
         }
+        String findings = startupFindings;
         return Health.up("storing into " + storageId + (leftOver.isEmpty() ? "" : ", " + leftOver.size()
-                + " interrupted ingests still to reconcile"));
+                + " interrupted ingests still to reconcile") + (findings.isEmpty() ? "" : "; " + findings));
     }
 }
