@@ -37,7 +37,7 @@ public class AeAddCommand implements Action {
         try {
             System.out.println(new RemoteAEConsole(remoteAEs, null).add(aeTitle, host, port, tls, description));
         } catch (IllegalArgumentException e) {
-            System.err.println("invalid remote AE: " + e.getMessage());
+            System.out.println("invalid remote AE: " + e.getMessage());
         }
         return null;
     }

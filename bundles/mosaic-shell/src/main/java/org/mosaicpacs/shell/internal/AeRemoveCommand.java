@@ -25,7 +25,7 @@ public class AeRemoveCommand implements Action {
         try {
             System.out.println(new RemoteAEConsole(remoteAEs, null).remove(aeTitle));
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.out.println(e.getMessage());
         }
         return null;
     }

@@ -32,9 +32,9 @@ public class EchoCommand implements Action {
         try {
             System.out.println(new RemoteAEConsole(remoteAEs, scu).echo(aeTitle));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println(e.getMessage());
+            System.out.println(e.getMessage());
         } catch (IOException e) {
-            System.err.println("C-ECHO to " + aeTitle + " failed: " + e.getMessage());
+            System.out.println("C-ECHO to " + aeTitle + " failed: " + e.getMessage());
         }
         return null;
     }

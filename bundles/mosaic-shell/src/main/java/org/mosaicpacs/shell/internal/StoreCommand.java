@@ -49,10 +49,10 @@ public class StoreCommand implements Action {
         try {
             results = new RemoteAEConsole(remoteAEs, scu).store(Path.of(path), aeTitle);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println(e.getMessage());
+            System.out.println(e.getMessage());
             return null;
         } catch (IOException e) {
-            System.err.println("C-STORE to " + aeTitle + " failed: " + e.getMessage());
+            System.out.println("C-STORE to " + aeTitle + " failed: " + e.getMessage());
             return null;
         }
         ShellTable table = new ShellTable();
