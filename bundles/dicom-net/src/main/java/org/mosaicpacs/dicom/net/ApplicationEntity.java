@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A network application entity of a device (PS3.15 Annex H "Network AE"): its AE title, the calling
@@ -18,6 +19,7 @@ public final class ApplicationEntity {
     private final List<TransferCapability> transferCapabilities = new ArrayList<>();
     private int maxOperationsInvoked = 1;
     private int maxOperationsPerformed = 1;
+    private volatile Predicate<String> callingAETitlePolicy;
 
     /** @param aeTitle the AE title, 1..16 characters */
     public ApplicationEntity(String aeTitle) {
@@ -48,7 +50,23 @@ public final class ApplicationEntity {
      * @return whether associations from it are accepted
      */
     public boolean acceptsCallingAETitle(String callingAETitle) {
+        Predicate<String> policy = callingAETitlePolicy;
+        if (policy != null) {
+            return policy.test(callingAETitle);
+        }
         return acceptedCallingAETitles.isEmpty() || acceptedCallingAETitles.contains(callingAETitle);
+    }
+
+    /**
+     * Decides which calling AE titles are accepted, asked for every A-ASSOCIATE-RQ (so it may follow a
+     * configuration that changes while the AE listens); when set, it replaces the accepted calling AE titles.
+     *
+     * @param policy the decision (thread safe, quick), or {@code null} for the accepted calling AE titles
+     * @return this
+     */
+    public ApplicationEntity setCallingAETitlePolicy(Predicate<String> policy) {
+        this.callingAETitlePolicy = policy;
+        return this;
     }
 
     /** @return the transfer capabilities */

@@ -115,6 +115,19 @@ class AssociationAcceptorTest {
     }
 
     @Test
+    void callingAETitlePolicyIsAskedAtEachAssociation() throws Exception {
+        java.util.Set<String> known = new java.util.concurrent.CopyOnWriteArraySet<>();
+        device.getApplicationEntity("PRIVATE").setCallingAETitlePolicy(known::contains);
+        PresentationContextRQ echo = PresentationContextRQ.of(1, VERIFICATION, IMPLICIT);
+        assertEquals(new AAssociateRJ(1, 1, 3), reject(rq("PRIVATE", "FRIEND", ui(), echo), 0),
+                "the policy replaces the accepted calling AE titles");
+        known.add("LATECOMER");
+        assertEquals(0, acceptor.negotiate(rq("PRIVATE", "LATECOMER", ui(), echo), 0).presentationContext(1).result());
+        known.remove("LATECOMER");
+        assertEquals(new AAssociateRJ(1, 1, 3), reject(rq("PRIVATE", "LATECOMER", ui(), echo), 0));
+    }
+
+    @Test
     void asyncWindowAndUserIdentity() throws Exception {
         AssociationAcceptor withIdentity = new AssociationAcceptor(device, connection, (rq, id) -> {
             if (!new String(id.primaryField()).equals("alice")) {

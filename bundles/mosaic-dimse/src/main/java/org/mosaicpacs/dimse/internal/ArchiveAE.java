@@ -28,6 +28,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.mosaicpacs.api.ae.RemoteApplicationEntities;
 import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
@@ -90,10 +91,21 @@ final class ArchiveAE implements Closeable {
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService scheduler;
     private final DicomServer server;
+    private final DicomServer tlsServer;
     private final ThreadLocal<Path> retrieveSpool = new ThreadLocal<>();
 
     ArchiveAE(Settings settings, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
               Function<String, StorageBackend> backends) throws IOException {
+        this(settings, NetworkSettings.DEFAULT, ingest, index, backends, () -> null);
+    }
+
+    /**
+     * @param network   TLS listener and key material, calling AE policy, Storage Commitment reports
+     * @param remoteAEs the configured remote AEs (or {@code null} while absent), asked at each association
+     */
+    ArchiveAE(Settings settings, NetworkSettings network, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
+              Function<String, StorageBackend> backends, Supplier<RemoteApplicationEntities> remoteAEs)
+            throws IOException {
         this.settings = settings;
         this.ingest = ingest;
         this.index = index;
@@ -115,10 +127,17 @@ final class ArchiveAE implements Closeable {
             // a peer that goes silent (even in the middle of a PDU) is aborted and its resources freed
             connection.setIdleTimeout(settings.idleTimeoutMillis());
         }
+        // key and trust material also for the associations we open (C-MOVE, Storage Commitment reports)
+        connection.setSslContext(network.sslContext()).setTlsProtocols(network.tlsProtocols().toArray(String[]::new));
         ApplicationEntity ae = new ApplicationEntity(settings.aeTitle());
         if (!settings.acceptedCallingAETitles().isEmpty()) {
             ae.addAcceptedCallingAETitles(settings.acceptedCallingAETitles().toArray(String[]::new));
         }
+        if (network.acceptOnlyRemoteAEs()) {
+            ae.setCallingAETitlePolicy(aet -> settings.acceptedCallingAETitles().contains(aet)
+                    || remoteAEs.get() != null && remoteAEs.get().lookup(aet).isPresent());
+        }
+        ae.addTransferCapability(TransferCapability.of(UID.StorageCommitmentPushModel, Role.SCP));
         ae.addTransferCapability(TransferCapability.of(UID.Verification, Role.SCP));
         for (String model : FIND_MODELS) {
             ae.addTransferCapability(TransferCapability.of(model, Role.SCP));
@@ -136,19 +155,36 @@ final class ArchiveAE implements Closeable {
         DicomServiceRegistry registry = new DicomServiceRegistry()
                 .add(new Store(settings.spoolDirectory()))
                 .add(new Find())
-                .add(new Retrieve());
+                .add(new Retrieve())
+                .add(new StorageCommitmentSCP(index, backends, settings.moveDestinations()::get,
+                        network.commitmentOnNewAssociation()));
         this.server = new DicomServer(device, connection, registry, executor, scheduler);
+        Connection tlsConnection = network.tlsPort() >= 0 ? network.tlsConnection(connection) : null;
+        if (tlsConnection != null) {
+            device.addConnection(tlsConnection);
+        }
+        this.tlsServer = tlsConnection == null ? null
+                : new DicomServer(device, tlsConnection, registry, executor, scheduler);
         try {
             server.start();
+            if (tlsServer != null) {
+                tlsServer.start();
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("DICOM AE {} listening on port {}", settings.aeTitle(), server.getLocalPort());
+        LOG.info("DICOM AE {} listening on port {}{}", settings.aeTitle(), server.getLocalPort(),
+                tlsServer == null ? "" : " and TLS port " + tlsServer.getLocalPort());
     }
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** @return the TLS listener's port, or -1 when there is none */
+    int tlsPort() {
+        return tlsServer == null ? -1 : tlsServer.getLocalPort();
     }
 
     /** Every storage SOP class of dicom-core's dictionary. */
@@ -167,6 +203,9 @@ final class ArchiveAE implements Closeable {
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (tlsServer != null) {
+            tlsServer.close();
         }
         executor.shutdownNow();
         scheduler.shutdownNow();
@@ -487,6 +526,11 @@ final class ArchiveAE implements Closeable {
     }
 
     static Settings settings(DimseConfiguration c) {
+        return settings(c, () -> null);
+    }
+
+    /** The settings; C-MOVE destinations are the remote AEs first, then the {@code moveDestinations} setting. */
+    static Settings settings(DimseConfiguration c, Supplier<RemoteApplicationEntities> remoteAEs) {
         String aet = SystemProperties.expand(c.aeTitle()).trim();
         if (aet.isEmpty()) {
             aet = "MOSAIC";
@@ -495,7 +539,7 @@ final class ArchiveAE implements Closeable {
         List<String> ts = list(c.storageTransferSyntaxes());
         return new Settings(aet, c.bindAddress(), port.isEmpty() ? 11112 : Integer.parseInt(port),
                 Math.max(1, c.maxAssociations()), new LinkedHashSet<>(list(c.acceptedCallingAETitles())),
-                destinations(c.moveDestinations()), ts.isEmpty() ? List.of(TransferCapability.ANY) : ts,
+                new MoveDestinations(destinations(c.moveDestinations()), remoteAEs), ts.isEmpty() ? List.of(TransferCapability.ANY) : ts,
                 c.caseInsensitivePN(), Math.max(1, c.queryLimit()), Math.max(0, c.responseTimeoutSeconds()) * 1000,
                 Math.max(0, c.idleTimeoutSeconds()) * 1000, Path.of(SystemProperties.expand(c.spoolDirectory())));
     }

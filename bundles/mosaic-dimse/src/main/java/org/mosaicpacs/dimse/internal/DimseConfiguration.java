@@ -1,11 +1,13 @@
 package org.mosaicpacs.dimse.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(
         name = "Mosaic PACS DICOM services",
-        description = "The archive AE: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET SCP. A change restarts the listener.")
+        description = "The archive AE: C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET and Storage Commitment SCP. A change restarts "
+                + "the listeners; remote AEs (factory PID org.mosaicpacs.dimse.ae) are read live.")
 public @interface DimseConfiguration {
 
     @AttributeDefinition(name = "AE title", description = "The archive's AE title (called AE title it answers to).")
@@ -54,4 +56,51 @@ public @interface DimseConfiguration {
             description = "Where received data sets are spooled before ingest and retrieved objects before they are sent. "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")
     String spoolDirectory() default "${mosaic.data}/spool";
+
+    // ---- remote AEs, TLS, Storage Commitment ----------------------------------------------------
+
+    @AttributeDefinition(name = "Accept only configured remote AEs",
+            description = "Accept associations only from calling AE titles configured as remote AEs "
+                    + "(org.mosaicpacs.dimse.ae) or listed in the accepted calling AE titles; read at each association.")
+    boolean acceptOnlyConfiguredRemoteAEs() default false;
+
+    @AttributeDefinition(name = "TLS port",
+            description = "The TCP port of a second listener that speaks TLS (PS3.15 Annex B), usually 2762; empty: none.")
+    String tlsPort() default "";
+
+    @AttributeDefinition(name = "TLS key store",
+            description = "Key store file with the archive's private key and certificate (TLS listener, and outgoing "
+                    + "associations to remote AEs marked TLS). ${karaf.etc} and ${mosaic.data} are expanded.")
+    String tlsKeyStore() default "";
+
+    @AttributeDefinition(name = "TLS key store type", description = "PKCS12 or JKS.")
+    String tlsKeyStoreType() default "PKCS12";
+
+    @AttributeDefinition(name = "TLS key store password", description = "Password of the key store and of its key.",
+            type = AttributeType.PASSWORD)
+    String tlsKeyStorePassword() default "";
+
+    @AttributeDefinition(name = "TLS trust store",
+            description = "Trust store file with the certificates of the peers (or their CAs) the archive trusts; "
+                    + "empty: the JDK's default trust.")
+    String tlsTrustStore() default "";
+
+    @AttributeDefinition(name = "TLS trust store type", description = "PKCS12 or JKS.")
+    String tlsTrustStoreType() default "PKCS12";
+
+    @AttributeDefinition(name = "TLS trust store password", description = "Password of the trust store.",
+            type = AttributeType.PASSWORD)
+    String tlsTrustStorePassword() default "";
+
+    @AttributeDefinition(name = "TLS protocols", description = "TLS versions enabled, e.g. TLSv1.3, TLSv1.2.")
+    String[] tlsProtocols() default {"TLSv1.3", "TLSv1.2"};
+
+    @AttributeDefinition(name = "TLS client certificate required",
+            description = "Whether the TLS listener requires a certificate from the calling peer (mutual authentication).")
+    boolean tlsNeedClientAuth() default true;
+
+    @AttributeDefinition(name = "Storage Commitment report on a new association",
+            description = "Always send the Storage Commitment N-EVENT-REPORT on a new association to the requesting AE "
+                    + "(a configured remote AE); otherwise on the request's association while it is open.")
+    boolean storageCommitmentReportOnNewAssociation() default false;
 }

@@ -1,7 +1,11 @@
 package org.mosaicpacs.dimse.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
+import org.mosaicpacs.api.ae.RemoteApplicationEntities;
+import org.mosaicpacs.api.ae.ServiceClassUser;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
@@ -25,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * <p>The archive's services are dynamic, optional references, bound before activation: while one is
  * missing the AE keeps answering (C-ECHO works, the others answer with a failure status) instead of
  * closing its port. That is why this component activates with a method rather than a constructor: the
- * listener must start after the references are bound. Also a {@link HealthIndicator}: UP while listening.
+ * listener must start after the references are bound. Also a {@link HealthIndicator}: UP while listening; and
+ * the archive's {@link ServiceClassUser} towards the remote AEs (with its AE title and TLS key material).
  */
-@Component(service = HealthIndicator.class, configurationPid = DimseServices.PID)
+@Component(service = {HealthIndicator.class, ServiceClassUser.class}, configurationPid = DimseServices.PID)
 @Designate(ocd = DimseConfiguration.class)
-public final class DimseServices implements HealthIndicator {
+public final class DimseServices implements HealthIndicator, ServiceClassUser {
 
     static final String PID = "org.mosaicpacs.dimse";
     private static final Logger LOG = LoggerFactory.getLogger(DimseServices.class);
@@ -46,6 +51,12 @@ public final class DimseServices implements HealthIndicator {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<StorageBackend> storage;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RemoteApplicationEntities remoteAEs;
+
+    private volatile Requester requester;
+
     private volatile ArchiveAE ae;
     private volatile String problem = "not started";
     private volatile String description = "";
@@ -53,16 +64,21 @@ public final class DimseServices implements HealthIndicator {
     @Activate
     void activate(DimseConfiguration configuration) {
         ArchiveAE.Settings settings;
+        NetworkSettings network;
         try {
-            settings = ArchiveAE.settings(configuration);
+            settings = ArchiveAE.settings(configuration, () -> remoteAEs);
+            network = NetworkSettings.of(configuration);
         } catch (RuntimeException e) {
             problem = "invalid configuration: " + e.getMessage();
             LOG.error("DICOM services not started: {}", problem);
             return;
         }
-        description = ArchiveAE.describe(settings);
+        description = ArchiveAE.describe(settings) + (network.tlsPort() < 0 ? "" : ", TLS port " + network.tlsPort())
+                + (network.acceptOnlyRemoteAEs() ? ", only configured remote AEs may call" : "");
+        requester = new Requester(settings.aeTitle(), () -> remoteAEs, network.sslContext(), network.tlsProtocols(),
+                settings.responseTimeoutMillis());
         try {
-            ae = new ArchiveAE(settings, () -> ingest, () -> index, this::backend);
+            ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs);
             problem = null;
         } catch (Exception e) {
             problem = "cannot listen on port " + settings.port() + ": " + e;
@@ -78,6 +94,29 @@ public final class DimseServices implements HealthIndicator {
         if (a != null) {
             a.close();
         }
+        Requester r = requester;
+        requester = null;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    private Requester requester() {
+        Requester r = requester;
+        if (r == null) {
+            throw new IllegalStateException("the DICOM services are not configured: " + problem);
+        }
+        return r;
+    }
+
+    @Override
+    public VerificationResult verify(String aeTitle) throws IOException {
+        return requester().verify(aeTitle);
+    }
+
+    @Override
+    public List<StoreResult> store(String aeTitle, List<Path> files) throws IOException {
+        return requester().store(aeTitle, files);
     }
 
     private StorageBackend backend(String id) {
@@ -103,6 +142,7 @@ public final class DimseServices implements HealthIndicator {
         if (a == null) {
             return Health.down(problem == null ? "not listening" : problem);
         }
-        return Health.up("AE " + description + " (listening on " + a.port() + ")");
+        return Health.up("AE " + description + " (listening on " + a.port()
+                + (a.tlsPort() < 0 ? "" : ", TLS on " + a.tlsPort()) + ")");
     }
 }

@@ -1,0 +1,27 @@
+package org.mosaicpacs.dimse.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(
+        name = "Mosaic PACS remote AE",
+        description = "A DICOM peer the archive knows by AE title: a C-MOVE destination, a Storage Commitment requestor, "
+                + "a target of mosaic:echo and mosaic:store. One configuration per AE; a change is seen by the next association.")
+public @interface RemoteAEConfiguration {
+
+    @AttributeDefinition(name = "AE title", description = "The AE title of the remote AE (1 to 16 characters).")
+    String aeTitle();
+
+    @AttributeDefinition(name = "Host", description = "Host name or address the remote AE listens on.")
+    String hostname();
+
+    @AttributeDefinition(name = "Port", description = "The TCP port the remote AE listens on.")
+    int port() default 104;
+
+    @AttributeDefinition(name = "TLS",
+            description = "Associations to it use TLS, with the archive's key and trust store (org.mosaicpacs.dimse).")
+    boolean tls() default false;
+
+    @AttributeDefinition(name = "Description", description = "Free text for the admin (where it is, who runs it).")
+    String description() default "";
+}

@@ -1,0 +1,151 @@
+package org.mosaicpacs.dimse.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import org.mosaicpacs.api.ae.RemoteApplicationEntities;
+import org.mosaicpacs.api.ae.RemoteApplicationEntity;
+import org.mosaicpacs.api.ae.ServiceClassUser;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+import org.mosaicpacs.dicom.net.Connection;
+import org.mosaicpacs.dicom.net.dimse.AssociateRQBuilder;
+import org.mosaicpacs.dicom.net.dimse.Commands;
+import org.mosaicpacs.dicom.net.dimse.DimseAssociation;
+import org.mosaicpacs.dicom.net.dimse.DimseResponse;
+
+/**
+ * The archive as service class user towards its remote AEs ({@link ServiceClassUser}): C-ECHO and C-STORE
+ * with the archive's AE title as calling AE title and, to AEs marked TLS, its key and trust material. Owns
+ * the threads of its associations (ended when idle, and at {@link #close}).
+ */
+final class Requester implements ServiceClassUser, Closeable {
+
+    private final String callingAETitle;
+    private final Supplier<RemoteApplicationEntities> remoteAEs;
+    private final Connection local;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * @param callingAETitle        the archive's AE title
+     * @param remoteAEs             the remote AEs (or {@code null} while absent)
+     * @param sslContext            key and trust material for AEs marked TLS, or {@code null}
+     * @param tlsProtocols          TLS versions
+     * @param responseTimeoutMillis how long to wait for a response; 0: no limit
+     */
+    Requester(String callingAETitle, Supplier<RemoteApplicationEntities> remoteAEs, SSLContext sslContext,
+              List<String> tlsProtocols, int responseTimeoutMillis) {
+        this.callingAETitle = callingAETitle;
+        this.remoteAEs = remoteAEs;
+        this.local = new Connection().setSslContext(sslContext).setTlsProtocols(tlsProtocols.toArray(String[]::new))
+                .setResponseTimeout(responseTimeoutMillis);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "mosaic-dimse-scu-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mosaic-dimse-scu-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private RemoteApplicationEntity remote(String aeTitle) {
+        RemoteApplicationEntities dir = remoteAEs.get();
+        if (dir == null) {
+            throw new IllegalStateException("the remote AEs are not available");
+        }
+        return dir.lookup(aeTitle).orElseThrow(() -> new IllegalArgumentException("no remote AE " + aeTitle
+                + " is configured"));
+    }
+
+    @Override
+    public VerificationResult verify(String aeTitle) throws IOException {
+        RemoteApplicationEntity ae = remote(aeTitle);
+        long start = System.nanoTime();
+        try (DimseAssociation as = DimseAssociation.connect(local, MoveDestinations.connection(ae),
+                new AssociateRQBuilder(ae.aeTitle(), callingAETitle).addVerification().build(), null, executor,
+                scheduler)) {
+            DimseResponse rsp = as.cecho();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return new VerificationResult(ae, rsp.status(), millis);
+        }
+    }
+
+    @Override
+    public List<StoreResult> store(String aeTitle, List<Path> files) throws IOException {
+        RemoteApplicationEntity ae = remote(aeTitle);
+        StoreResult[] results = new StoreResult[files.size()];
+        String[] uids = new String[files.size()];
+        List<Path> readable = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            try {
+                uids[i] = sopInstanceUID(f);
+                readable.add(f);
+            } catch (IOException | RuntimeException e) {
+                results[i] = new StoreResult(f, null, StoreResult.NOT_SENT, "not a DICOM file: " + e.getMessage());
+            }
+        }
+        if (!readable.isEmpty()) {
+            AssociateRQBuilder rq = new AssociateRQBuilder(ae.aeTitle(), callingAETitle).addStorageContexts(readable);
+            try (DimseAssociation as = DimseAssociation.connect(local, MoveDestinations.connection(ae), rq.build(), null,
+                    executor, scheduler)) {
+                for (int i = 0; i < files.size(); i++) {
+                    if (results[i] != null) {
+                        continue;
+                    }
+                    Path f = files.get(i);
+                    if (!as.isOpen()) {
+                        results[i] = new StoreResult(f, uids[i], StoreResult.NOT_SENT, "association closed");
+                        continue;
+                    }
+                    try {
+                        DimseResponse rsp = as.cstore(f, Commands.MEDIUM).await();
+                        String comment = rsp.errorComment();
+                        results[i] = new StoreResult(f, uids[i], rsp.status(), comment == null ? "" : comment);
+                    } catch (IOException e) {
+                        results[i] = new StoreResult(f, uids[i], StoreResult.NOT_SENT, String.valueOf(e.getMessage()));
+                    }
+                }
+            }
+        }
+        return List.of(results);
+    }
+
+    /** The Media Storage SOP Instance UID of a Part 10 file. */
+    private static String sopInstanceUID(Path file) throws IOException {
+        Attributes fmi;
+        try (DicomInputStream in = new DicomInputStream(file)) {
+            fmi = in.readFileMetaInformation();
+        }
+        String iuid = fmi == null ? null : fmi.getString(Tag.MediaStorageSOPInstanceUID);
+        if (iuid == null) {
+            throw new IOException("no file meta information with a Media Storage SOP Instance UID");
+        }
+        return iuid;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,44 @@
+package org.mosaicpacs.shell.internal;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.mosaicpacs.api.ae.RemoteApplicationEntities;
+
+/** {@code mosaic:ae-add}: adds (or replaces) a remote AE as a factory configuration {@code org.mosaicpacs.dimse.ae}. */
+@Service
+@Command(scope = "mosaic", name = "ae-add", description = "Adds a remote AE, or replaces the one with the same AE title "
+        + "(a factory configuration org.mosaicpacs.dimse.ae, seen by the next association)")
+public class AeAddCommand implements Action {
+
+    @Reference
+    private RemoteApplicationEntities remoteAEs;
+
+    @Argument(index = 0, name = "aeTitle", description = "AE title of the remote AE (1 to 16 characters)", required = true)
+    private String aeTitle;
+
+    @Argument(index = 1, name = "host", description = "Host name or address it listens on", required = true)
+    private String host;
+
+    @Argument(index = 2, name = "port", description = "TCP port it listens on", required = true)
+    private int port;
+
+    @Option(name = "--tls", description = "Associations to it use TLS (the archive's key and trust store)")
+    private boolean tls;
+
+    @Option(name = "-d", aliases = "--description", description = "Free text for the admin")
+    private String description = "";
+
+    @Override
+    public Object execute() throws Exception {
+        try {
+            System.out.println(new RemoteAEConsole(remoteAEs, null).add(aeTitle, host, port, tls, description));
+        } catch (IllegalArgumentException e) {
+            System.out.println("invalid remote AE: " + e.getMessage());
+        }
+        return null;
+    }
+}
