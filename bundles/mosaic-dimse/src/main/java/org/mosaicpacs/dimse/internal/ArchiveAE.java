@@ -373,7 +373,9 @@ final class ArchiveAE implements Closeable {
                     LOG.warn("cannot retrieve {}: storage {} is not present", loc.sopInstanceUID(),
                             loc.location().storageId());
                 }
-                instances.add(new Instance(loc.sopClassUID(), loc.sopInstanceUID(), null, () -> open(loc)));
+                // the syntax the index recorded: C-MOVE proposes its contexts without opening the objects
+                instances.add(new Instance(loc.sopClassUID(), loc.sopInstanceUID(), loc.location().transferSyntaxUID(),
+                        () -> open(loc)));
             }
             if (present == 0) {
                 throw new DicomServiceException(Status.UnableToPerformSubOperations, "storage not available");

@@ -48,6 +48,11 @@ final class TestArchive implements AutoCloseable {
     final Set<String> present = new HashSet<>();
 
     TestArchive(Path folder, int queryLimit, Map<String, Connection> destinations) throws Exception {
+        this(folder, queryLimit, destinations, false);
+    }
+
+    TestArchive(Path folder, int queryLimit, Map<String, Connection> destinations, boolean caseInsensitivePN)
+            throws Exception {
         this.folder = folder;
         EmbeddedDataSource ds = new EmbeddedDataSource();
         ds.setDatabaseName(folder.resolve("index").toString());
@@ -57,7 +62,7 @@ final class TestArchive implements AutoCloseable {
                 folder.resolve("storage").toString(), "fsync", false)));
         present.add(storage.id());
         ArchiveAE.Settings settings = new ArchiveAE.Settings("MOSAIC", "127.0.0.1", 0, 4, Set.of(), destinations,
-                List.of("*"), false, queryLimit, 30_000, 60_000, folder.resolve("spool"));
+                List.of("*"), caseInsensitivePN, queryLimit, 30_000, 60_000, folder.resolve("spool"));
         ae = new ArchiveAE(settings, () -> null, () -> index, id -> present.contains(id) ? storage : null);
     }
 
