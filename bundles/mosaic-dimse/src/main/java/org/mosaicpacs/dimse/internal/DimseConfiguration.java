@@ -38,8 +38,9 @@ public @interface DimseConfiguration {
             description = "Match Person Name keys of C-FIND without regard to case.")
     boolean caseInsensitivePN() default false;
 
-    @AttributeDefinition(name = "Query limit", description = "The most C-FIND matches returned for one request; when more match, "
-            + "the query ends with A700 (narrow the query) after these.")
+    @AttributeDefinition(name = "Query limit",
+            description = "The most C-FIND matches returned for one request; when more match, "
+                    + "the query ends with A700 (narrow the query) after these.")
     int queryLimit() default 10000;
 
     @AttributeDefinition(name = "Response timeout (s)",

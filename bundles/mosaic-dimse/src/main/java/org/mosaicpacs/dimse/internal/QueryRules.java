@@ -27,7 +27,8 @@ final class QueryRules {
      * @throws DicomServiceException A900 naming the missing unique key
      */
     static void checkHierarchical(String findModel, QueryLevel level, Attributes keys) throws DicomServiceException {
-        if (UID.PatientRootQueryRetrieveInformationModelFind.equals(findModel) && level.compareTo(QueryLevel.STUDY) >= 0) {
+        if (UID.PatientRootQueryRetrieveInformationModelFind.equals(findModel)
+                && level.compareTo(QueryLevel.STUDY) >= 0) {
             requireSingle(keys, Tag.PatientID, "Patient ID", level);
         }
         if (level.compareTo(QueryLevel.SERIES) >= 0) {

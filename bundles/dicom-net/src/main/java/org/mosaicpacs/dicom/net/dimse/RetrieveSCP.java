@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * send, each read from its {@link Source} only while it is sent (nothing is copied or held for the whole
  * request). An instance goes in its stored transfer syntax when the peer accepted it, else converted
  * to an accepted native syntax (Explicit VR LE first, then Implicit VR LE); a compressed instance the
- * peer accepted only uncompressed is a failed sub-operation (no codec), logged as a warning. C-MOVE: the Move Destination AE title is resolved by the lookup callback into a
- * {@link Connection} (unknown: A801), a C-STORE SCU association is opened to it with our AE title as
- * calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
+ * peer accepted only uncompressed is a failed sub-operation (no codec), logged as a warning. C-MOVE: the
+ * Move Destination AE title is resolved by the lookup callback into a {@link Connection} (unknown:
+ * A801), a C-STORE SCU association is opened to it with our AE title as calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
  * instances are sent as C-STORE requests on the same association, on the contexts the requestor
  * proposed with the SCP role. After each sub-operation a pending response carries the counts of
  * remaining, completed, failed and warning sub-operations; a C-CANCEL-RQ stops before the next one
