@@ -38,6 +38,11 @@ import org.mosaicpacs.storage.fs.internal.FsStorageConfiguration;
  */
 final class TestArchive implements AutoCloseable {
 
+    static {
+        // Derby's log goes to target/, not into the module folder
+        System.setProperty("derby.stream.error.file", "target/derby.log");
+    }
+
     final Path folder;
     final DerbyArchiveIndex index;
     final FsStorageBackend storage;
