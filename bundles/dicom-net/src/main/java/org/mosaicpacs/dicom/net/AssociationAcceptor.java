@@ -10,6 +10,7 @@ import org.mosaicpacs.dicom.net.pdu.AAssociateAC;
 import org.mosaicpacs.dicom.net.pdu.AAssociateRJ;
 import org.mosaicpacs.dicom.net.pdu.AAssociateRQ;
 import org.mosaicpacs.dicom.net.pdu.AsyncOperationsWindow;
+import org.mosaicpacs.dicom.net.pdu.ExtendedNegotiation;
 import org.mosaicpacs.dicom.net.pdu.PresentationContextAC;
 import org.mosaicpacs.dicom.net.pdu.PresentationContextRQ;
 import org.mosaicpacs.dicom.net.pdu.RoleSelection;
@@ -26,7 +27,8 @@ import org.mosaicpacs.dicom.net.pdu.UserInformation;
  * reason 3) and the user identity. Then each presentation context is answered: the abstract syntax
  * needs a transfer capability in a role the requestor asked for (by default the requestor is SCU,
  * so the local AE must be SCP), and the transfer syntax is the first of the capability's
- * preference list that was proposed.
+ * preference list that was proposed. SOP Class Extended Negotiation is answered for the accepted SOP
+ * classes whose SCP capability declares options ({@link TransferCapability#withExtendedNegotiation}).
  */
 public final class AssociationAcceptor {
 
@@ -101,8 +103,28 @@ public final class AssociationAcceptor {
             answers.add(negotiate(ae, pc, rqInfo.roleSelection(pc.abstractSyntax()), roleAnswers));
         }
         roleAnswers.values().forEach(info::addRoleSelection);
+        for (ExtendedNegotiation en : rqInfo.extendedNegotiations()) {
+            // answered only for a SOP class accepted with us as SCP, and only when we support options for it
+            TransferCapability tc = ae.getTransferCapability(en.sopClassUid(), Role.SCP);
+            if (tc != null && accepted(rq, answers, en.sopClassUid())) {
+                byte[] answer = tc.negotiateExtended(en.serviceClassApplicationInformation());
+                if (answer != null) {
+                    info.addExtendedNegotiation(new ExtendedNegotiation(en.sopClassUid(), answer));
+                }
+            }
+        }
         return new AAssociateAC(rq.protocolVersion() & 1, rq.calledAETitle(), rq.callingAETitle(),
                 rq.applicationContext(), answers, info.build());
+    }
+
+    private static boolean accepted(AAssociateRQ rq, List<PresentationContextAC> answers, String sopClass) {
+        for (PresentationContextAC ac : answers) {
+            PresentationContextRQ pc = rq.presentationContext(ac.id());
+            if (ac.isAccepted() && pc != null && sopClass.equals(pc.abstractSyntax())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int window(int proposed, int local) {

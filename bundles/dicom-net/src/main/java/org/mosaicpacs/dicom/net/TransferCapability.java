@@ -35,6 +35,7 @@ public final class TransferCapability {
     private final String sopClass;
     private final Role role;
     private final List<String> transferSyntaxes;
+    private final byte[] extendedNegotiation;
 
     /**
      * @param sopClass the SOP class UID
@@ -46,6 +47,47 @@ public final class TransferCapability {
         this.sopClass = Objects.requireNonNull(sopClass, "sopClass");
         this.role = Objects.requireNonNull(role, "role");
         this.transferSyntaxes = List.copyOf(transferSyntaxes);
+        this.extendedNegotiation = null;
+    }
+
+    private TransferCapability(TransferCapability tc, byte[] extendedNegotiation) {
+        this.sopClass = tc.sopClass;
+        this.role = tc.role;
+        this.transferSyntaxes = tc.transferSyntaxes;
+        this.extendedNegotiation = extendedNegotiation == null ? null : extendedNegotiation.clone();
+    }
+
+    /**
+     * @param supported the SOP Class Extended Negotiation options the local AE supports, one byte per
+     *     option as the service class defines them (PS3.4; for Query/Retrieve FIND: byte 1 relational
+     *     queries, byte 2 combined date-time matching, ...), 1 = supported; {@code null} for none
+     * @return this capability with these options: an acceptor answers a proposed option with 1 only
+     *     when it is proposed and supported, and echoes nothing when the capability has no options
+     */
+    public TransferCapability withExtendedNegotiation(byte[] supported) {
+        return new TransferCapability(this, supported);
+    }
+
+    /** @return the supported extended negotiation options, or {@code null} */
+    public byte[] extendedNegotiation() {
+        return extendedNegotiation == null ? null : extendedNegotiation.clone();
+    }
+
+    /**
+     * @param proposed the options proposed by the requestor
+     * @return the answer: each proposed byte kept when it is 1 and supported, else 0; {@code null} when
+     *     the capability has no options
+     */
+    public byte[] negotiateExtended(byte[] proposed) {
+        if (extendedNegotiation == null) {
+            return null;
+        }
+        byte[] answer = new byte[proposed.length];
+        for (int i = 0; i < proposed.length; i++) {
+            answer[i] = (byte) (i < extendedNegotiation.length && proposed[i] == 1 && extendedNegotiation[i] == 1
+                    ? 1 : 0);
+        }
+        return answer;
     }
 
     /**

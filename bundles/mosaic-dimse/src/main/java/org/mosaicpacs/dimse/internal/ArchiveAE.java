@@ -92,7 +92,6 @@ final class ArchiveAE implements Closeable {
     private final ScheduledExecutorService scheduler;
     private final DicomServer server;
     private final DicomServer tlsServer;
-    private final ThreadLocal<Path> retrieveSpool = new ThreadLocal<>();
 
     ArchiveAE(Settings settings, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
               Function<String, StorageBackend> backends) throws IOException {
@@ -140,7 +139,8 @@ final class ArchiveAE implements Closeable {
         ae.addTransferCapability(TransferCapability.of(UID.StorageCommitmentPushModel, Role.SCP));
         ae.addTransferCapability(TransferCapability.of(UID.Verification, Role.SCP));
         for (String model : FIND_MODELS) {
-            ae.addTransferCapability(TransferCapability.of(model, Role.SCP));
+            ae.addTransferCapability(TransferCapability.of(model, Role.SCP).withExtendedNegotiation(
+                    QueryRules.FIND_OPTIONS));
         }
         for (String model : RETRIEVE_MODELS) {
             ae.addTransferCapability(TransferCapability.of(model, Role.SCP));
@@ -332,22 +332,41 @@ final class ArchiveAE implements Closeable {
                 throw new DicomServiceException(Status.UnableToProcess, "the index is not available");
             }
             QueryLevel level = level(command, keys);
+            boolean relational = isRelational(as, pcid);
+            if (!relational) {
+                QueryRules.checkHierarchical(command.getString(Tag.AffectedSOPClassUID), level, keys);
+            }
             QueryRequest request = QueryRequest.of(level, keys);
+            if (relational) {
+                request = request.withRelational();
+            }
+            if (isCombinedDateTime(as, pcid)) {
+                request = request.withCombinedDateTime();
+            }
             if (settings.caseInsensitivePN()) {
                 request = request.withCaseInsensitivePN();
             }
             int msgId = Commands.messageId(command);
+            int limit = settings.queryLimit();
             List<Attributes> matches = new ArrayList<>();
             try {
+                // one more than the limit: to know that the limit cut the result
                 idx.query(request, match -> {
                     matches.add(match);
-                    return matches.size() < settings.queryLimit() && !as.isCancelRequested(msgId);
+                    return matches.size() <= limit && !as.isCancelRequested(msgId);
                 });
             } catch (IndexException e) {
                 throw new DicomServiceException(e.isInvalidRequest() ? Status.IdentifierDoesNotMatchSOPClass
                         : Status.UnableToProcess, comment(e.getMessage()));
             }
-            return matches.iterator();
+            if (matches.size() <= limit) {
+                return matches.iterator();
+            }
+            matches.remove(limit);
+            LOG.warn("C-FIND from {} at {} level: more than {} matches, sent the first {} and A700; the query "
+                    + "should be narrowed (queryLimit)", as.remoteAETitle(), level, limit, limit);
+            return new LimitedMatches(matches, new DicomServiceException(Status.OutOfResources,
+                    comment("more than " + limit + " matches: narrow the query")));
         }
     }
 
@@ -370,20 +389,6 @@ final class ArchiveAE implements Closeable {
 
         Retrieve() {
             super(aet -> settings.moveDestinations().get(aet), RETRIEVE_MODELS.toArray(String[]::new));
-        }
-
-        @Override
-        public void onRequest(DimseAssociation as, int pcid, Dimse dimse, Attributes command, InputStream data)
-                throws IOException {
-            try {
-                super.onRequest(as, pcid, dimse, command, data);
-            } finally {
-                Path spool = retrieveSpool.get();
-                retrieveSpool.remove();
-                if (spool != null) {
-                    deleteTree(spool);
-                }
-            }
         }
 
         @Override
@@ -419,32 +424,33 @@ final class ArchiveAE implements Closeable {
             if (found.isEmpty()) {
                 return List.of();
             }
-            // copies of the stored objects, deleted when the request is done
-            List<Instance> instances = new ArrayList<>();
-            try {
-                Path spool = Files.createTempDirectory(settings.spoolDirectory(), "retrieve-");
-                retrieveSpool.set(spool);
-                int n = 0;
-                for (InstanceLocation loc : found) {
-                    StorageBackend backend = backends.apply(loc.location().storageId());
-                    if (backend == null) {
-                        LOG.warn("cannot retrieve {}: storage {} is not present", loc.sopInstanceUID(),
-                                loc.location().storageId());
-                        continue;
-                    }
-                    Path file = spool.resolve((n++) + ".dcm");
-                    try (InputStream in = backend.read(loc.location().key())) {
-                        Files.copy(in, file);
-                    }
-                    instances.add(new Instance(loc.sopClassUID(), loc.sopInstanceUID(), file));
+            // each object is read from its backend only while its sub-operation sends it: no copy, no buffer
+            List<Instance> instances = new ArrayList<>(found.size());
+            int present = 0;
+            for (InstanceLocation loc : found) {
+                if (backends.apply(loc.location().storageId()) != null) {
+                    present++;
+                } else {
+                    LOG.warn("cannot retrieve {}: storage {} is not present", loc.sopInstanceUID(),
+                            loc.location().storageId());
                 }
-            } catch (IOException e) {
-                throw new DicomServiceException(Status.UnableToPerformSubOperations, comment(e.getMessage()));
+                // the syntax the index recorded: C-MOVE proposes its contexts without opening the objects
+                instances.add(new Instance(loc.sopClassUID(), loc.sopInstanceUID(), loc.location().transferSyntaxUID(),
+                        () -> open(loc)));
             }
-            if (instances.isEmpty()) {
+            if (present == 0) {
                 throw new DicomServiceException(Status.UnableToPerformSubOperations, "storage not available");
             }
             return instances;
+        }
+
+        /** Opens a stored object; the backend is looked up again, it may have gone since the index answered. */
+        private InputStream open(InstanceLocation loc) throws IOException {
+            StorageBackend backend = backends.apply(loc.location().storageId());
+            if (backend == null) {
+                throw new IOException("storage " + loc.location().storageId() + " is not present");
+            }
+            return backend.read(loc.location().key());
         }
 
         private List<String> studies(ArchiveIndex idx, QueryLevel level, Attributes keys)

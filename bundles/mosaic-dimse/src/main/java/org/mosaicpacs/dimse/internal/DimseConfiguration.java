@@ -40,7 +40,9 @@ public @interface DimseConfiguration {
             description = "Match Person Name keys of C-FIND without regard to case.")
     boolean caseInsensitivePN() default false;
 
-    @AttributeDefinition(name = "Query limit", description = "The most C-FIND matches returned for one request.")
+    @AttributeDefinition(name = "Query limit",
+            description = "The most C-FIND matches returned for one request; when more match, "
+                    + "the query ends with A700 (narrow the query) after these.")
     int queryLimit() default 10000;
 
     @AttributeDefinition(name = "Response timeout (s)",
@@ -53,7 +55,7 @@ public @interface DimseConfiguration {
     int idleTimeoutSeconds() default 120;
 
     @AttributeDefinition(name = "Spool directory",
-            description = "Where received data sets are spooled before ingest and retrieved objects before they are sent. "
+            description = "Where received data sets are spooled before ingest. "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")
     String spoolDirectory() default "${mosaic.data}/spool";
 

@@ -14,6 +14,7 @@ import org.mosaicpacs.dicom.net.Connection;
 import org.mosaicpacs.dicom.net.Device;
 import org.mosaicpacs.dicom.net.pdu.AAssociateRQ;
 import org.mosaicpacs.dicom.net.pdu.AsyncOperationsWindow;
+import org.mosaicpacs.dicom.net.pdu.ExtendedNegotiation;
 import org.mosaicpacs.dicom.net.pdu.PresentationContextRQ;
 import org.mosaicpacs.dicom.net.pdu.RoleSelection;
 import org.mosaicpacs.dicom.net.pdu.UserInformation;
@@ -39,6 +40,7 @@ public final class AssociateRQBuilder {
     private final Map<String, RoleSelection> roles = new LinkedHashMap<>();
     private long maxLength = Connection.DEFAULT_MAX_PDU_LENGTH;
     private AsyncOperationsWindow window;
+    private final Map<String, ExtendedNegotiation> extended = new LinkedHashMap<>();
 
     /**
      * @param calledAETitle the peer's AE title
@@ -134,6 +136,19 @@ public final class AssociateRQBuilder {
         return this;
     }
 
+    /**
+     * Proposes SOP Class Extended Negotiation options, e.g. {@code (StudyRootFind, 1)} for relational
+     * queries (PS3.4 C.5.1.1).
+     *
+     * @param sopClass the SOP class
+     * @param options one byte per option as the service class defines them
+     * @return this
+     */
+    public AssociateRQBuilder extendedNegotiation(String sopClass, byte... options) {
+        extended.put(sopClass, new ExtendedNegotiation(sopClass, options));
+        return this;
+    }
+
     /** @return the number of contexts proposed so far */
     public int size() {
         return contexts.size();
@@ -148,6 +163,7 @@ public final class AssociateRQBuilder {
             info.asyncOperationsWindow(window);
         }
         roles.values().forEach(info::addRoleSelection);
+        extended.values().forEach(info::addExtendedNegotiation);
         return AAssociateRQ.of(called, calling, contexts, info.build());
     }
 }

@@ -9,8 +9,9 @@ import org.mosaicpacs.dicom.io.DicomReadLimits;
 
 /**
  * The base of a C-FIND SCP: reads the identifier, asks {@link #query} for the matches and sends each
- * as a pending (FF00) response, then Success; a C-CANCEL-RQ stops it with Cancel (FE00). An iterator
- * that is also {@link AutoCloseable} is closed at the end.
+ * as a pending (FF00) response, then Success (or the failure of {@link Matches#finalFailure()}); a
+ * C-CANCEL-RQ stops it with Cancel (FE00). An iterator that is also {@link AutoCloseable} is closed at
+ * the end.
  */
 public abstract class CFindSCP implements DicomService {
 
@@ -44,8 +45,15 @@ public abstract class CFindSCP implements DicomService {
                 Attributes match = matches.next();
                 as.writeResponse(pcid, Commands.mkRSP(command, Status.Pending), DataWriter.of(match));
             }
-            as.writeResponse(pcid, Commands.mkRSP(command, as.isCancelRequested(msgId) ? Status.Cancel
-                    : Status.Success), null);
+            if (as.isCancelRequested(msgId)) {
+                as.writeResponse(pcid, Commands.mkRSP(command, Status.Cancel), null);
+                return;
+            }
+            if (matches instanceof Matches m && m.finalFailure() != null) {
+                // the final response carries the failure status and its Error Comment
+                throw m.finalFailure();
+            }
+            as.writeResponse(pcid, Commands.mkRSP(command, Status.Success), null);
         } finally {
             if (matches instanceof AutoCloseable c) {
                 try {
@@ -55,6 +63,35 @@ public abstract class CFindSCP implements DicomService {
                 }
             }
         }
+    }
+
+    /**
+     * Matches that may end with a failure instead of Success, e.g. A700 when a result limit cut them:
+     * every match is sent as pending first, then the final response has the failure's status and Error
+     * Comment.
+     */
+    public interface Matches extends Iterator<Attributes> {
+        /** @return the failure to end with once every match is sent, or {@code null} for Success */
+        DicomServiceException finalFailure();
+    }
+
+    /**
+     * @param as the association
+     * @param pcid the presentation context of the request
+     * @return whether relational queries were negotiated for its information model (SOP Class Extended
+     *     Negotiation byte 1, PS3.4 C.5.1.1)
+     */
+    public static boolean isRelational(DimseAssociation as, int pcid) {
+        byte[] options = as.extendedNegotiation(as.abstractSyntax(pcid));
+        return options.length > 0 && options[0] == 1;
+    }
+
+    /**
+     * @return whether combined date-time matching was negotiated (byte 2)
+     */
+    public static boolean isCombinedDateTime(DimseAssociation as, int pcid) {
+        byte[] options = as.extendedNegotiation(as.abstractSyntax(pcid));
+        return options.length > 1 && options[1] == 1;
     }
 
     /**

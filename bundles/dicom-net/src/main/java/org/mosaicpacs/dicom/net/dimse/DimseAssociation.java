@@ -36,6 +36,7 @@ import org.mosaicpacs.dicom.net.PDataInputStream;
 import org.mosaicpacs.dicom.net.State;
 import org.mosaicpacs.dicom.net.pdu.AAssociateRQ;
 import org.mosaicpacs.dicom.net.pdu.AsyncOperationsWindow;
+import org.mosaicpacs.dicom.net.pdu.ExtendedNegotiation;
 import org.mosaicpacs.dicom.net.pdu.PresentationContextAC;
 import org.mosaicpacs.dicom.net.pdu.PresentationContextRQ;
 import org.slf4j.Logger;
@@ -258,6 +259,20 @@ public final class DimseAssociation implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * @param sopClass a SOP class UID
+     * @return the SOP Class Extended Negotiation options of the A-ASSOCIATE-AC for it (what both sides
+     *     agreed, e.g. byte 0 = relational queries for a Query/Retrieve FIND model), or an empty array
+     */
+    public byte[] extendedNegotiation(String sopClass) {
+        for (ExtendedNegotiation en : association.associateAC().userInformation().extendedNegotiations()) {
+            if (en.sopClassUid().equals(sopClass)) {
+                return en.serviceClassApplicationInformation();
+            }
+        }
+        return new byte[0];
     }
 
     /** @return the accepted transfer syntaxes for a SOP class, in presentation context order */

@@ -14,4 +14,11 @@ public class NoPresentationContextException extends IOException {
     public NoPresentationContextException(String sopClass, String transferSyntax) {
         super("no accepted presentation context for " + sopClass + (transferSyntax == null ? "" : " with " + transferSyntax));
     }
+
+    /**
+     * @param message why no context fits, e.g. a compressed instance and only uncompressed syntaxes accepted
+     */
+    public NoPresentationContextException(String message) {
+        super(message);
+    }
 }

@@ -2,6 +2,7 @@ package org.mosaicpacs.dicom.net.dimse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
-import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.data.VR;
 import org.mosaicpacs.dicom.net.Connection;
@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The base of a C-MOVE and C-GET SCP. {@link #locate} turns the identifier into the instances to
- * send (Part 10 files). C-MOVE: the Move Destination AE title is resolved by the lookup callback into a
- * {@link Connection} (unknown: A801), a C-STORE SCU association is opened to it with our AE title as
- * calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
+ * send, each read from its {@link Source} only while it is sent (nothing is copied or held for the whole
+ * request). An instance goes in its stored transfer syntax when the peer accepted it, else converted
+ * to an accepted native syntax (Explicit VR LE first, then Implicit VR LE); a compressed instance the
+ * peer accepted only uncompressed is a failed sub-operation (no codec), logged as a warning. C-MOVE: the
+ * Move Destination AE title is resolved by the lookup callback into a {@link Connection} (unknown:
+ * A801), a C-STORE SCU association is opened to it with our AE title as calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
  * instances are sent as C-STORE requests on the same association, on the contexts the requestor
  * proposed with the SCP role. After each sub-operation a pending response carries the counts of
  * remaining, completed, failed and warning sub-operations; a C-CANCEL-RQ stops before the next one
@@ -33,13 +36,31 @@ public abstract class RetrieveSCP implements DicomService {
     private static final Logger LOG = LoggerFactory.getLogger(RetrieveSCP.class);
 
     /**
-     * An instance to send.
+     * An instance to send, read from its source only while its C-STORE sub-operation is sent.
      *
      * @param sopClassUid SOP Class UID
      * @param sopInstanceUid SOP Instance UID
-     * @param file the Part 10 file
+     * @param transferSyntaxUid the transfer syntax it is stored in, or {@code null} to read it from the file
+     *     meta information when needed (C-MOVE proposes its presentation contexts from it)
+     * @param source opens the stored Part 10 object (preamble optional, file meta information required);
+     *     opened when the instance is sent, closed right after
      */
-    public record Instance(String sopClassUid, String sopInstanceUid, Path file) {
+    public record Instance(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, Source source) {
+
+        /** An instance stored in a Part 10 file. */
+        public Instance(String sopClassUid, String sopInstanceUid, Path file) {
+            this(sopClassUid, sopInstanceUid, null, () -> Files.newInputStream(file));
+        }
+    }
+
+    /** Opens a stored object; each call gives a new stream, which the caller closes. */
+    @FunctionalInterface
+    public interface Source {
+        /**
+         * @return the object from its first byte
+         * @throws IOException if it cannot be read
+         */
+        InputStream open() throws IOException;
     }
 
     private final String[] sopClasses;
@@ -82,7 +103,12 @@ public abstract class RetrieveSCP implements DicomService {
         Map<String, List<String>> syntaxes = new LinkedHashMap<>();
         for (Instance inst : instances) {
             List<String> ts = syntaxes.computeIfAbsent(inst.sopClassUid(), k -> new ArrayList<>());
-            String fileTs = DimseAssociation.StoreFile.probe(inst.file()).tsuid();
+            String fileTs;
+            try {
+                fileTs = RetrieveSender.transferSyntax(inst);
+            } catch (IOException e) {
+                continue; // its sub-operation fails when it is sent
+            }
             if (!ts.contains(fileTs)) {
                 ts.add(fileTs);
             }
@@ -91,8 +117,8 @@ public abstract class RetrieveSCP implements DicomService {
         for (Map.Entry<String, List<String>> e : syntaxes.entrySet()) {
             for (String ts : e.getValue()) {
                 if (rq.size() < 127) {
-                    rq.addContext(e.getKey(), TransferSyntax.of(ts).isEncapsulated() ? new String[] {ts}
-                            : union(ts));
+                    // the stored syntax first, then what we can convert a native one into
+                    rq.addContext(e.getKey(), RetrieveSender.isNative(ts) ? union(ts) : new String[] {ts});
                 }
             }
         }
@@ -150,10 +176,13 @@ public abstract class RetrieveSCP implements DicomService {
                 Instance inst = instances.get(i);
                 int status;
                 try {
-                    status = storeAs.cstore(inst.file(), Commands.priority(command),
+                    status = RetrieveSender.send(storeAs, inst, Commands.priority(command),
                             move ? as.remoteAETitle() : null, move ? msgId : 0).await().status();
+                } catch (NoPresentationContextException e) {
+                    LOG.warn("{}: sub-operation C-STORE of {} failed: {}", as, inst.sopInstanceUid(), e.getMessage());
+                    status = Status.UnableToPerformSubOperations;
                 } catch (IOException e) {
-                    LOG.info("{}: sub-operation C-STORE of {} failed: {}", as, inst.sopInstanceUid(), e.toString());
+                    LOG.warn("{}: sub-operation C-STORE of {} failed: {}", as, inst.sopInstanceUid(), e.toString());
                     status = Status.ProcessingFailure;
                     if (!storeAs.isOpen()) {
                         // the destination is gone; the remaining ones fail without trying

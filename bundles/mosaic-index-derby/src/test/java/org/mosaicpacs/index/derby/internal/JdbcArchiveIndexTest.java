@@ -296,6 +296,43 @@ class JdbcArchiveIndexTest {
     }
 
     @Test
+    void everyMatchingKindBelowThePatientLevel() throws Exception {
+        sample();
+        // STUDY: person names of the patient and of the study, case-insensitive with wildcards
+        assertEquals(List.of("1.2.1", "1.2.3"), studies(study(keys(Tag.PatientName, "doe^j*")).withCaseInsensitivePN()));
+        assertEquals(List.of(), studies(study(keys(Tag.PatientName, "doe^j*"))));
+        assertEquals(List.of("1.2.1", "1.2.2", "1.2.3", "1.2.4"),
+                studies(study(keys(Tag.ReferringPhysicianName, "who^*")).withCaseInsensitivePN()));
+        assertEquals(List.of("1.2.4"), studies(study(keys(Tag.StudyDescription, "*1.?.4"))));
+        assertEquals(List.of("1.2.1", "1.2.2", "1.2.3", "1.2.4"), studies(study(keys(Tag.StudyDescription, "Study 1.2.?"))));
+        // SERIES within one study: ? and * wildcards, a UID list, universal matching returning the values
+        assertEquals(List.of("1.2.1.2"), values(query(QueryRequest.of(QueryLevel.SERIES,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.Modality, "?R"))), Tag.SeriesInstanceUID));
+        assertEquals(List.of("1.2.1.1", "1.2.1.2"), values(query(QueryRequest.of(QueryLevel.SERIES,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesDescription, "Series 1.2.1.*"))), Tag.SeriesInstanceUID));
+        assertEquals(List.of("1.2.1.1"), values(query(QueryRequest.of(QueryLevel.SERIES,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "1.2.1.1\\1.2.9.9"))), Tag.SeriesInstanceUID));
+        List<Attributes> series = query(QueryRequest.of(QueryLevel.SERIES,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "", Tag.Modality, "")));
+        assertEquals(List.of("CT", "MR"), values(series, Tag.Modality));
+        // IMAGE within one series: a UID list (a UID of another series does not match), a date range
+        assertEquals(List.of("1.2.1.1.2"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "1.2.1.1",
+                        Tag.SOPInstanceUID, "1.2.1.1.2\\1.2.1.2.1"))), Tag.SOPInstanceUID));
+        assertEquals(List.of("1.2.1.1.1", "1.2.1.1.2"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.StudyInstanceUID, "1.2.1", Tag.SeriesInstanceUID, "1.2.1.1", Tag.ContentDate,
+                        "20200101-20200131"))), Tag.SOPInstanceUID));
+        // IMAGE, relational: keys of the levels above only, a name and a date
+        assertEquals(List.of("1.2.3.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.PatientName, "DOE^JOHNNY", Tag.SOPInstanceUID, "")).withRelational()), Tag.SOPInstanceUID));
+        assertEquals(List.of("1.2.2.1.1"), values(query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.StudyDate, "-20191231", Tag.SOPInstanceUID, "")).withRelational()), Tag.SOPInstanceUID));
+        IndexException hierarchical = assertThrows(IndexException.class, () -> query(QueryRequest.of(QueryLevel.IMAGE,
+                keys(Tag.PatientName, "DOE^JOHNNY", Tag.SOPInstanceUID, ""))));
+        assertTrue(hierarchical.isInvalidRequest());
+    }
+
+    @Test
     void sequenceMatching() throws Exception {
         sample();
         Attributes k = keys(Tag.SeriesInstanceUID, "");
