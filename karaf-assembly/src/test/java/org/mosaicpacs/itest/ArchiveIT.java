@@ -1,5 +1,6 @@
 package org.mosaicpacs.itest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,8 +46,9 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
  * The archive as a user gets it: the tar.gz unpacked, started with {@code bin/start} on free ports, and
  * DCMTK's tools as the peer: echoscu, storescu, findscu (Study Root and Patient Root), getscu, movescu to a
  * storescp started here and configured as a move destination in {@code etc/org.mosaicpacs.dimse.cfg},
- * duplicates, and a {@code kill -9} of the Karaf JVM while storescu sends (every instance acknowledged
- * before the kill is found and retrieved after a restart). Skipped when DCMTK is not installed.
+ * duplicates, and a {@code kill -9} of the Karaf JVM while four storescu send at once (every instance acknowledged
+ * before the kill is found and retrieved byte for byte after a restart, and {@code mosaic:check} through
+ * {@code bin/client} finds the index and the storage consistent). Skipped when DCMTK is not installed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +65,7 @@ class ArchiveIT {
     private Path files;
     private Map<String, String> environment;
     private int dicomPort;
+    private int sshPort;
     private int storescpPort;
     private Process storescp;
     private Path storescpDir;
@@ -87,7 +90,13 @@ class ArchiveIT {
             home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         files = Files.createDirectories(work.resolve("files"));
-        Ports.editCfg(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(Ports.freePort()));
+        sshPort = Ports.freePort();
+        Ports.editCfg(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(sshPort));
+        // a console user (as the README tells an admin to add one) for mosaic:check through bin/client
+        Files.writeString(home.resolve("etc/users.properties"), System.lineSeparator()
+                + "itest = itest-password,_g_:admingroup" + System.lineSeparator()
+                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh" + System.lineSeparator(),
+                java.nio.file.StandardOpenOption.APPEND);
         Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(Ports.freePort()));
         Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(Ports.freePort()));
 
@@ -239,31 +248,47 @@ class ArchiveIT {
 
     @Test
     @Order(7)
-    void everyAcknowledgedInstanceSurvivesAKill9() throws Exception {
+    void everyAcknowledgedInstanceSurvivesAKill9DuringAFourAssociationIngest() throws Exception {
         String study = uid();
-        String series = uid();
-        List<Path> batch = new ArrayList<>();
-        for (int i = 1; i <= 80; i++) {
-            batch.add(make("CRASH^TEST", "PID-C", study, series, UID.CTImageStorage, "CT", i, UID.ExplicitVRLittleEndian, 512));
-        }
-        // storescu sends; the JVM is killed once a few are acknowledged
-        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-R", "-aec", AET, "127.0.0.1", port()));
-        batch.forEach(p -> command.add(p.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // process gone
+        List<String> seriesUids = new ArrayList<>();
+        List<List<Path>> batches = new ArrayList<>();
+        for (int a = 0; a < 4; a++) {
+            String series = uid();
+            seriesUids.add(series);
+            List<Path> batch = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                batch.add(make("CRASH^TEST", "PID-C", study, series, UID.CTImageStorage, "CT", a * 100 + i,
+                        UID.ExplicitVRLittleEndian, 512));
             }
-        });
-        reader.start();
+            batches.add(batch);
+        }
+        // four storescu at once, four associations; the JVM is killed once a few are acknowledged
+        List<Process> senders = new ArrayList<>();
+        List<List<String>> outputs = new ArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (List<Path> batch : batches) {
+            List<String> command = new ArrayList<>(List.of("storescu", "-d", "-R", "-aec", AET, "127.0.0.1", port()));
+            batch.forEach(p -> command.add(p.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // process gone
+                }
+            });
+            reader.start();
+            senders.add(p);
+            outputs.add(lines);
+            readers.add(reader);
+        }
         long deadline = System.nanoTime() + TOOL.toNanos();
-        while (successes(lines) < 5 && p.isAlive() && System.nanoTime() < deadline) {
+        while (outputs.stream().mapToInt(ArchiveIT::successes).sum() < 12 && senders.stream().anyMatch(Process::isAlive)
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         List<Long> pids = karafPids();
@@ -271,12 +296,22 @@ class ArchiveIT {
         for (long pid : pids) {
             exec(List.of("kill", "-9", Long.toString(pid)), work, Duration.ofSeconds(10));
         }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "storescu ends once the archive is gone");
-        reader.join(10_000);
-        Map<String, String> statuses = statuses(new ArrayList<>(lines));
-        List<String> acknowledged = statuses.entrySet().stream().filter(e -> e.getValue().equals("0x0000"))
-                .map(Map.Entry::getKey).collect(Collectors.toList());
-        assertTrue(acknowledged.size() >= 5, () -> "acknowledged before the kill: " + statuses);
+        for (int i = 0; i < senders.size(); i++) {
+            assertTrue(senders.get(i).waitFor(60, TimeUnit.SECONDS), "storescu ends once the archive is gone");
+            readers.get(i).join(10_000);
+        }
+        List<String> acknowledged = new ArrayList<>();
+        int associationsWithAcks = 0;
+        for (List<String> lines : outputs) {
+            Map<String, String> statuses = statuses(new ArrayList<>(lines));
+            List<String> ok = statuses.entrySet().stream().filter(e -> e.getValue().equals("0x0000"))
+                    .map(Map.Entry::getKey).toList();
+            acknowledged.addAll(ok);
+            associationsWithAcks += ok.isEmpty() ? 0 : 1;
+        }
+        assertTrue(acknowledged.size() >= 12, () -> "acknowledged before the kill: " + acknowledged.size());
+        assertTrue(associationsWithAcks >= 2, "the kill came while several associations were storing: " + associationsWithAcks);
+        assertTrue(acknowledged.size() < 160, "the kill came before the end of the ingest");
         for (long pid : pids) {
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < until) {
@@ -286,9 +321,12 @@ class ArchiveIT {
 
         start();
 
-        List<Attributes> found = findscu("-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + study,
-                "-k", "SeriesInstanceUID=" + series, "-k", "SOPInstanceUID");
-        Set<String> foundUids = found.stream().map(a -> a.getString(Tag.SOPInstanceUID)).collect(Collectors.toSet());
+        Set<String> foundUids = new TreeSet<>();
+        for (String series : seriesUids) {
+            findscu("-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + study,
+                    "-k", "SeriesInstanceUID=" + series, "-k", "SOPInstanceUID")
+                    .forEach(a -> foundUids.add(a.getString(Tag.SOPInstanceUID)));
+        }
         assertTrue(foundUids.containsAll(acknowledged), () -> "acknowledged " + acknowledged.size() + ", found "
                 + foundUids.size() + "; missing: " + acknowledged.stream().filter(u -> !foundUids.contains(u)).toList());
 
@@ -296,11 +334,46 @@ class ArchiveIT {
         Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study), work, TOOL);
         assertEquals(0, r.exit, r.output);
-        Map<String, Attributes> got = readAll(out);
-        assertEquals(foundUids, got.keySet(), "every indexed instance is retrievable");
-        for (String iuid : acknowledged) {
-            assertEquals(read(sent.get(iuid)), got.get(iuid), "instance " + iuid + " retrieved as sent");
+        Map<String, Path> got = new HashMap<>();
+        try (Stream<Path> list = Files.list(out)) {
+            for (Path f : list.filter(Files::isRegularFile).toList()) {
+                got.put(read(f).getString(Tag.SOPInstanceUID), f);
+            }
         }
+        assertEquals(foundUids, new TreeSet<>(got.keySet()), "every indexed instance is retrievable");
+        for (String iuid : foundUids) {
+            // the data set bytes after the File Meta Information: stored as received, sent back as stored
+            assertArrayEquals(datasetBytes(sent.get(iuid)), datasetBytes(got.get(iuid)), "instance " + iuid + " byte for byte");
+        }
+
+        // the console's consistency check: every indexed instance has its object, and no object is left unindexed
+        String check = console("mosaic:check");
+        Matcher m = Pattern.compile("(\\d+) studies, (\\d+) instances checked: 0 missing, 0 on a storage not available, 0 errors")
+                .matcher(check);
+        assertTrue(m.find(), check);
+        long objects;
+        try (Stream<Path> stored = Files.walk(work.resolve("archive-data/storage"))) {
+            objects = stored.filter(Files::isRegularFile).count();
+        }
+        assertEquals(Long.parseLong(m.group(2)), objects, "one stored object per indexed instance, none half-written: " + check);
+    }
+
+    /** The bytes of a Part 10 file after its File Meta Information (whose length (0002,0000) gives). */
+    private static byte[] datasetBytes(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x00020000, (b.getShort(132) & 0xffff) << 16 | (b.getShort(134) & 0xffff), file + " starts with (0002,0000)");
+        int end = 132 + 12 + b.getInt(140);
+        return java.util.Arrays.copyOfRange(all, end, all.length);
+    }
+
+    /** A console command through bin/client (Karaf's SSH client) with the user added before the start. */
+    private String console(String command) throws Exception {
+        // bin/client closes at once when its stdin is at EOF: give it a stdin that stays open
+        Result r = exec(List.of("bash", "-c", "exec \"$0\" -u itest -p itest-password -a " + sshPort + " -r 10 \"$1\" < <(sleep 120 2>/dev/null)",
+                home.resolve("bin/client").toString(), command), work, Duration.ofSeconds(180));
+        assertEquals(0, r.exit, r.output);
+        return r.output;
     }
 
     // ---- DCMTK -----------------------------------------------------------------------------------
