@@ -18,6 +18,7 @@ import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.BulkData;
 import org.mosaicpacs.dicom.data.Sequence;
 import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.UIDDictionary;
 import org.mosaicpacs.dicom.data.VR;
 
 /**
@@ -338,7 +339,11 @@ final class Engine {
             ds.setString(tag, vr == VR.UN ? VR.UI : vr, out);
         }
 
+        /** A new UID for an instance UID; UIDs of the DICOM registry (SOP classes, ...) identify nobody and stay. */
         String uid(String original) {
+            if (UIDDictionary.nameOf(original) != null) {
+                return original;
+            }
             return uids.computeIfAbsent(original, pseudonyms::uid);
         }
 
