@@ -21,8 +21,8 @@ final class PixelCleaner {
 
     /**
      * Rectangles for the images of one modality, manufacturer and size ({@code *} or 0: any).
-     * Written {@code MODALITY|Manufacturer|COLUMNSxROWS: x,y,w,h; x,y,w,h}, e.g.
-     * {@code US|ACME|640x480: 0,0,640,40}.
+     * Written {@code MODALITY|Manufacturer|COLUMNSxROWS: x y w h; x y w h}, e.g.
+     * {@code US|ACME|640x480: 0 0 640 40} (no commas: a configuration lists several rules with commas).
      */
     record Rule(String modality, String manufacturer, int columns, int rows, List<Rect> rects) {
 
@@ -37,7 +37,7 @@ final class PixelCleaner {
             String[] head = headAndRects[0].split("\\|");
             if (headAndRects.length != 2 || head.length != 3) {
                 throw new IllegalArgumentException("rectangle rule '" + text
-                        + "' is not MODALITY|Manufacturer|COLUMNSxROWS: x,y,w,h; ...");
+                        + "' is not MODALITY|Manufacturer|COLUMNSxROWS: x y w h; ...");
             }
             int cols = 0;
             int rows = 0;
@@ -55,9 +55,9 @@ final class PixelCleaner {
                 if (r.isBlank()) {
                     continue;
                 }
-                String[] n = r.split(",");
+                String[] n = r.strip().split("\\s+");
                 if (n.length != 4) {
-                    throw new IllegalArgumentException("rectangle rule '" + text + "': a rectangle is x,y,w,h");
+                    throw new IllegalArgumentException("rectangle rule '" + text + "': a rectangle is x y w h");
                 }
                 Rect rect = new Rect(Integer.parseInt(n[0].strip()), Integer.parseInt(n[1].strip()),
                         Integer.parseInt(n[2].strip()), Integer.parseInt(n[3].strip()));

@@ -15,7 +15,8 @@ public @interface ProfileConfiguration {
             + "also the project its mappings are kept under")
     String name();
 
-    @AttributeDefinition(name = "Options", description = "Options of the basic profile (PS3.15 E.3)", required = false,
+    @AttributeDefinition(name = "Options", description = "Options of the basic profile (PS3.15 E.3), comma separated",
+            required = false,
             options = {
                 @Option(label = "Retain Safe Private", value = "RETAIN_SAFE_PRIVATE"),
                 @Option(label = "Retain UIDs", value = "RETAIN_UIDS"),
@@ -49,12 +50,13 @@ public @interface ProfileConfiguration {
     int maxDateShiftDays() default 365;
 
     @AttributeDefinition(name = "Safe private attributes", required = false,
-            description = "Retain Safe Private: the private attributes to keep, as CREATOR|ggggxxee (e.g. ACME 1.1|0019xx10)")
+            description = "Retain Safe Private: the private attributes to keep, as CREATOR|ggggxxee, comma separated "
+                    + "(e.g. ACME 1.1|0019xx10)")
     String[] safePrivateAttributes() default {};
 
     @AttributeDefinition(name = "Clean Pixel Data rectangles", required = false,
-            description = "Clean Pixel Data: MODALITY|Manufacturer|COLUMNSxROWS: x,y,w,h; x,y,w,h (* for any; "
-                    + "e.g. US|*|640x480: 0,0,640,40). Uncompressed pixel data only")
+            description = "Clean Pixel Data: rules MODALITY|Manufacturer|COLUMNSxROWS: x y w h; x y w h, comma separated "
+                    + "(* for any; e.g. US|*|640x480: 0 0 640 40). Uncompressed pixel data only")
     String[] cleanPixelRectangles() default {};
 
     @AttributeDefinition(name = "Refuse burned-in annotation",

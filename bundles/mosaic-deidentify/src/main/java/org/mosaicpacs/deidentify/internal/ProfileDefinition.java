@@ -46,6 +46,9 @@ public final class ProfileDefinition {
 
     ProfileDefinition(String name, String[] options, String secret, String prefix, int pseudonymLength, int maxShift,
                       String[] safePrivate, String[] rectangles, boolean refuseBurnedIn) {
+        options = splitCommas(options);
+        safePrivate = splitCommas(safePrivate);
+        rectangles = splitCommas(rectangles);
         if (name == null || name.isBlank() || !name.strip().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("a profile needs a name of 1 to 64 letters, digits, '.', '_' or '-', not '" + name + "'");
         }
@@ -68,7 +71,7 @@ public final class ProfileDefinition {
         Set<String> safe = new LinkedHashSet<>();
         for (String s : safePrivate == null ? new String[0] : safePrivate) {
             if (s != null && !s.isBlank()) {
-                if (!s.strip().matches(".+\\|[0-9A-Fa-f]{4}xx[0-9A-Fa-f]{2}")) {
+                if (!s.strip().matches(".+\\|[0-9A-Fa-f]{4}[xX]{2}[0-9A-Fa-f]{2}")) {
                     throw new IllegalArgumentException("profile " + name + ": safe private attribute '" + s
                             + "' is not CREATOR|ggggxxee");
                 }
@@ -87,6 +90,21 @@ public final class ProfileDefinition {
         this.refuseBurnedIn = refuseBurnedIn;
         // fail now, not at the first instance, on values the Profile refuses
         toProfile(new byte[32]);
+    }
+
+    /** A .cfg file gives a list as one comma separated string; typed configurations give arrays. Both work. */
+    private static String[] splitCommas(String[] values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values == null ? new String[0] : values) {
+            if (v != null) {
+                for (String part : v.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.strip());
+                    }
+                }
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     /** The built-in {@code basic} profile: no option, defaults for the rest. */

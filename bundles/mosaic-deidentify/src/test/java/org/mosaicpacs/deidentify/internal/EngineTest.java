@@ -334,7 +334,7 @@ class EngineTest {
         Attributes in = image("1.2.3", "1.2.3.4", "1.2.3.4.5");
         in.setString(Tag.BurnedInAnnotation, VR.CS, "YES");
         Profile p = new Profile("a", EnumSet.of(ConfidentialityOption.CLEAN_PIXEL_DATA), KEY_A, "A", 10, 365, Set.of(),
-                List.of(PixelCleaner.Rule.parse("MR|*|4x4: 0,0,4,4"), PixelCleaner.Rule.parse("CT|acme|4x4: 1,0,2,1")), true);
+                List.of(PixelCleaner.Rule.parse("MR|*|4x4: 0 0 4 4"), PixelCleaner.Rule.parse("CT|acme|4x4: 1 0 2 1")), true);
         Attributes out = engine.deidentify(in, p).dataset();
         byte[] px = out.getBytes(Tag.PixelData);
         byte[] expected = new byte[32];
