@@ -40,12 +40,16 @@ public final class AnnexEDeidentifier implements Deidentifier {
     private final Map<String, ProfileDefinition> definitions = new ConcurrentHashMap<>();
     private final Map<String, Profile> profiles = new ConcurrentHashMap<>();
     private volatile MappingStore store;
+    /** Whether a de-identification without a mapping store to record it is refused (the service: yes). */
+    private final boolean requireStore;
 
     public AnnexEDeidentifier() {
+        this.requireStore = true;
     }
 
-    /** For tests and other embedders: with a store (or null) and these definitions. */
+    /** For tests and embedders: with a store (or null: nothing recorded, nothing refused for it) and these definitions. */
     AnnexEDeidentifier(MappingStore store, ProfileDefinition... definitions) {
+        this.requireStore = false;
         this.store = store;
         for (ProfileDefinition d : definitions) {
             addProfile(d);
@@ -100,6 +104,10 @@ public final class AnnexEDeidentifier implements Deidentifier {
         Profile profile = profile(profileName);
         Engine.Result result = engine.deidentify(dataset, profile);
         MappingStore s = store;
+        if (s == null && requireStore) {
+            throw new DeidentificationException("the mapping store (the index database) is not available: "
+                    + "no de-identified copy is made without its mapping");
+        }
         if (s != null) {
             try {
                 s.record(profile.name(), result);

@@ -35,6 +35,18 @@ class MappingStoreTest {
     }
 
     @Test
+    void theServiceMakesNoCopyWithoutAStoreForItsMapping() throws Exception {
+        AnnexEDeidentifier service = new AnnexEDeidentifier();
+        service.addProfile(new ProfileDefinition("p", new String[0], "a secret", "", 10, 365, new String[0], new String[0], true));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.mosaicpacs.api.deidentify.DeidentificationException.class,
+                () -> service.deidentify(EngineTest.image("1.2.3", "1.2.3.4", "1.2.3.4.5"), "p"));
+        assertTrue(e.getMessage().contains("mapping store"), e.getMessage());
+        service.setStore(new MappingStore(Configs.memoryDatabase("store")));
+        assertEquals("YES", service.deidentify(EngineTest.image("1.2.3", "1.2.3.4", "1.2.3.4.5"), "p")
+                .getString(Tag.PatientIdentityRemoved));
+    }
+
+    @Test
     void keepsWhatWasReplacedForReidentification() throws Exception {
         MappingStore store = new MappingStore(Configs.memoryDatabase("store"));
         AnnexEDeidentifier service = new AnnexEDeidentifier(store);
