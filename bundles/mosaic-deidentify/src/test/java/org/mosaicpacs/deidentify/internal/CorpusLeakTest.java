@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mosaicpacs.api.deidentify.ConfidentialityOption;
 import org.mosaicpacs.api.deidentify.DeidentificationException;
 import org.mosaicpacs.dicom.data.Attributes;
@@ -30,7 +31,7 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
 
 /**
  * The leak check: every file of the corpus ({@code MOSAIC_CORPUS}, else {@code /work/corpus}; skipped when
- * neither exists) is de-identified with the basic profile through the Part 10 service, and the output bytes
+ * neither exists) is de-identified through the Part 10 service (basic profile; and with the cleaning options), and the output bytes
  * (all but the Pixel Data value, whose burned-in text is Clean Pixel Data's matter) are searched for every
  * identifying value of the original: names, IDs, dates, UIDs, institution, free text of the attributes the
  * table removes or replaces. A value counts only when no attribute the profile keeps holds it too. Files that
@@ -48,12 +49,19 @@ class CorpusLeakTest {
         return Files.isDirectory(p) ? p : null;
     }
 
-    @Test
-    void noIdentifyingValueSurvivesTheBasicProfile() throws Exception {
+    /**
+     * With the basic profile, and with the options that keep text and dates in cleaned form (their values
+     * are then neither identifying nor kept: what the table removes or replaces must still not appear).
+     */
+    @ParameterizedTest(name = "options: {0}")
+    @ValueSource(strings = {"", "CLEAN_DESCRIPTORS,CLEAN_STRUCTURED_CONTENT,CLEAN_GRAPHICS,RETAIN_LONGITUDINAL_MODIFIED_DATES"})
+    void noIdentifyingValueSurvives(String options) throws Exception {
         Path corpus = corpus();
         assumeTrue(corpus != null, "no corpus: set MOSAIC_CORPUS");
-        AnnexEDeidentifier service = new AnnexEDeidentifier(null, new ProfileDefinition("leak", new String[0],
-                "leak-check", "", 10, 365, new String[0], new String[0], false));
+        ProfileDefinition definition = new ProfileDefinition("leak", new String[] {options}, "leak-check", "", 10, 365,
+                new String[0], new String[0], false);
+        Set<ConfidentialityOption> chosen = definition.options();
+        AnnexEDeidentifier service = new AnnexEDeidentifier(null, definition);
         List<Path> files;
         try (Stream<Path> s = Files.walk(corpus)) {
             files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".tsv")
@@ -76,7 +84,6 @@ class CorpusLeakTest {
                 service.deidentify(in, out, "leak");
             } catch (DeidentificationException e) {
                 refused++;
-                System.out.println("refused " + corpus.relativize(f) + ": " + e.getMessage());
                 assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), f + ": an error with no message");
                 continue;
             }
@@ -88,7 +95,7 @@ class CorpusLeakTest {
             String text = new String(header, StandardCharsets.ISO_8859_1);
             Set<String> kept = new HashSet<>();
             Set<String> identifying = new HashSet<>();
-            collect(original, identifying, kept);
+            collect(original, chosen, identifying, kept);
             for (String v : identifying) {
                 if (!kept.contains(v) && !isOurDummy(v) && text.contains(v)) {
                     leaks.add(corpus.relativize(f) + ": '" + v + "'");
@@ -100,7 +107,7 @@ class CorpusLeakTest {
                 sample.add(copy);
             }
         }
-        System.out.printf("leak check: %d files de-identified, %d refused with a message, %d leaks%n", done, refused, leaks.size());
+        System.out.printf("leak check (options: %s): %d files de-identified, %d refused with a message, %d leaks%n", chosen, done, refused, leaks.size());
         assertTrue(done > 0, "the corpus had no readable file");
         assertEquals(List.of(), leaks.subList(0, Math.min(50, leaks.size())), leaks.size() + " identifying values found");
         if (Peers.hasDcmdump()) {
@@ -139,7 +146,7 @@ class CorpusLeakTest {
      * The identifying values of a data set (attributes of the table the basic profile does not keep), and
      * the values of everything it keeps; ASCII runs of at least 3 characters (name components apart).
      */
-    private static void collect(Attributes ds, Set<String> identifying, Set<String> kept) {
+    private static void collect(Attributes ds, Set<ConfidentialityOption> chosen, Set<String> identifying, Set<String> kept) {
         ActionTable table = ActionTable.standard();
         for (int i = 0; i < ds.size(); i++) {
             int tag = ds.tagAt(i);
@@ -148,7 +155,7 @@ class CorpusLeakTest {
                 Sequence seq = ds.getSequence(tag);
                 if (seq != null) {
                     for (Attributes item : seq) {
-                        collect(item, identifying, kept);
+                        collect(item, chosen, identifying, kept);
                     }
                 }
                 continue;
@@ -166,13 +173,16 @@ class CorpusLeakTest {
                 continue;
             }
             ActionTable.Row row = Tag.isPrivate(tag) ? table.privateRow() : table.lookup(tag);
-            boolean removed = row != null && row.action(Set.<ConfidentialityOption>of()) != Action.K;
+            Action action = row == null ? Action.K : row.action(chosen);
+            if (action == Action.C) {
+                continue; // kept in cleaned form: neither identifying nor kept as it was
+            }
             for (String v : values) {
                 for (String token : tokens(v.strip(), vr)) {
                     if (vr == VR.UI && UIDDictionary.nameOf(token) != null) {
                         continue;
                     }
-                    (removed ? identifying : kept).add(token);
+                    (action != Action.K ? identifying : kept).add(token);
                 }
             }
         }
