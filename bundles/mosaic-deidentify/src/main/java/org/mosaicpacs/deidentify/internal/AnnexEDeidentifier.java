@@ -1,0 +1,188 @@
+package org.mosaicpacs.deidentify.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.mosaicpacs.api.deidentify.DeidentificationException;
+import org.mosaicpacs.api.deidentify.DeidentifiedInstance;
+import org.mosaicpacs.api.deidentify.Deidentifier;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+import org.mosaicpacs.dicom.io.DicomOutputStream;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PS3.15 Annex E {@link Deidentifier}: the profiles are the configured {@link ProfileDefinition}s
+ * (they come and go with their configurations) and the built-in {@code basic}; what each de-identification
+ * replaced goes to the {@link MappingStore} when one is present.
+ */
+@Component(service = Deidentifier.class, property = Deidentifier.TYPE_PROPERTY + "=annex-e")
+public final class AnnexEDeidentifier implements Deidentifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnnexEDeidentifier.class);
+    static final String BASIC = "basic";
+
+    private final Engine engine = new Engine();
+    private final Map<String, ProfileDefinition> definitions = new ConcurrentHashMap<>();
+    private final Map<String, Profile> profiles = new ConcurrentHashMap<>();
+    private volatile MappingStore store;
+    /** Whether a de-identification without a mapping store to record it is refused (the service: yes). */
+    private final boolean requireStore;
+
+    public AnnexEDeidentifier() {
+        this.requireStore = true;
+    }
+
+    /** For tests and embedders: with a store (or null: nothing recorded, nothing refused for it) and these definitions. */
+    AnnexEDeidentifier(MappingStore store, ProfileDefinition... definitions) {
+        this.requireStore = false;
+        this.store = store;
+        for (ProfileDefinition d : definitions) {
+            addProfile(d);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProfile(ProfileDefinition d) {
+        ProfileDefinition old = definitions.put(d.name(), d);
+        if (old != null) {
+            LOG.warn("two de-identification profiles are named {}: the last one configured is used", d.name());
+        }
+        profiles.remove(d.name());
+    }
+
+    void removeProfile(ProfileDefinition d) {
+        definitions.remove(d.name(), d);
+        profiles.remove(d.name());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setStore(MappingStore s) {
+        store = s;
+        profiles.clear();
+    }
+
+    void unsetStore(MappingStore s) {
+        if (store == s) {
+            store = null;
+            profiles.clear();
+        }
+    }
+
+    @Override
+    public Set<String> profiles() {
+        Set<String> names = new TreeSet<>(definitions.keySet());
+        names.add(BASIC);
+        return names;
+    }
+
+    /** Whether the mappings are kept (a mapping store is present). */
+    boolean keepsMappings() {
+        return store != null;
+    }
+
+    @Override
+    public Attributes deidentify(Attributes dataset, String profile) throws DeidentificationException {
+        return deidentifyWithResult(dataset, profile).dataset();
+    }
+
+    Engine.Result deidentifyWithResult(Attributes dataset, String profileName) throws DeidentificationException {
+        Profile profile = profile(profileName);
+        Engine.Result result = engine.deidentify(dataset, profile);
+        MappingStore s = store;
+        if (s == null && requireStore) {
+            throw new DeidentificationException("the mapping store (the index database) is not available: "
+                    + "no de-identified copy is made without its mapping");
+        }
+        if (s != null) {
+            try {
+                s.record(profile.name(), result);
+            } catch (SQLException e) {
+                throw new DeidentificationException("the mapping store failed, so the instance was not de-identified "
+                        + "(its mapping would be lost): " + e.getMessage(), e);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public DeidentifiedInstance deidentify(InputStream part10, OutputStream out, String profile)
+            throws DeidentificationException, IOException {
+        Attributes dataset;
+        String ts;
+        try (DicomInputStream in = new DicomInputStream(new FilterInputStream(part10) {
+            @Override
+            public void close() {
+                // the caller's stream stays open
+            }
+        })) {
+            in.readFileMetaInformation();
+            ts = in.getTransferSyntax();
+            dataset = in.readDataset();
+        } catch (IOException | RuntimeException e) {
+            throw new DeidentificationException("not a readable DICOM Part 10 instance: " + e.getMessage(), e);
+        }
+        Attributes result = deidentify(dataset, profile);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+        try (DicomOutputStream dos = new DicomOutputStream(buffer)) {
+            dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(
+                    result.getString(Tag.SOPClassUID), result.getString(Tag.SOPInstanceUID), ts));
+            dos.writeDataset(result);
+        } catch (RuntimeException e) {
+            throw new DeidentificationException("the de-identified instance cannot be written: " + e.getMessage(), e);
+        }
+        buffer.writeTo(out);
+        return new DeidentifiedInstance(dataset.getString(Tag.StudyInstanceUID, ""), result.getString(Tag.StudyInstanceUID, ""),
+                dataset.getString(Tag.SOPInstanceUID, ""), result.getString(Tag.SOPInstanceUID, ""));
+    }
+
+    /** The profile of a name, with its key (from its secret, or from the mapping store). */
+    Profile profile(String name) throws DeidentificationException {
+        if (name == null || name.isBlank()) {
+            throw new DeidentificationException("no profile given; profiles: " + profiles());
+        }
+        Profile p = profiles.get(name);
+        if (p != null) {
+            return p;
+        }
+        ProfileDefinition d = definitions.get(name);
+        if (d == null) {
+            if (!BASIC.equals(name)) {
+                throw new DeidentificationException("unknown profile '" + name + "'; profiles: " + profiles());
+            }
+            d = ProfileDefinition.basic();
+        }
+        byte[] key;
+        if (d.hasSecret()) {
+            key = d.keyFromSecret();
+        } else {
+            MappingStore s = store;
+            if (s == null) {
+                throw new DeidentificationException("profile '" + name + "' has no secret configured and the mapping "
+                        + "store (the index database) is not available to keep one");
+            }
+            try {
+                key = s.projectSecret(name);
+            } catch (SQLException e) {
+                throw new DeidentificationException("the mapping store failed: " + e.getMessage(), e);
+            }
+        }
+        p = d.toProfile(key);
+        profiles.put(name, p);
+        return p;
+    }
+}
