@@ -1,0 +1,520 @@
+package org.mosaicpacs.dicomweb.internal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.InstanceLocation;
+import org.mosaicpacs.api.storage.ObjectNotFoundException;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.storage.StorageException;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.BulkData;
+import org.mosaicpacs.dicom.data.Fragments;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.TransferSyntax;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+import org.mosaicpacs.dicom.io.DicomOutputStream;
+
+/**
+ * WADO-RS (PS3.18 10.4): instances as multipart/related application/dicom, streamed one instance at a time
+ * from the storage backends (as stored, or converted among the uncompressed transfer syntaxes), metadata
+ * from the {@link MetadataStore}, bulk data and uncompressed (or one-fragment-per-frame) frames with
+ * their byte ranges read straight from the stored object.
+ */
+final class Wado {
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Pattern OFFSET_LENGTH = Pattern.compile("(\\d{1,18})-(\\d{1,18})");
+
+    private final Archive archive;
+    private final MetadataStore metadata;
+    private final int bulkDataThreshold;
+
+    Wado(Archive archive, MetadataStore metadata, int bulkDataThreshold) {
+        this.archive = archive;
+        this.metadata = metadata;
+        this.bulkDataThreshold = bulkDataThreshold;
+    }
+
+    // ---------------------------------------------------------------- instances
+
+    void retrieve(String study, String series, String instance, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
+        List<InstanceLocation> instances = locate(study, series, instance);
+        List<MediaType> accept = DicomWebServlet.accept(request);
+        Map<InstanceLocation, String> syntaxes = new LinkedHashMap<>();
+        for (InstanceLocation i : instances) {
+            String stored = i.location().transferSyntaxUID();
+            String ts = transferSyntax(accept, stored);
+            if (ts == null) {
+                throw WebException.notAcceptable("instance " + i.sopInstanceUID() + " is stored in " + stored
+                        + ", which the Accept header does not allow and which cannot be converted (ask for "
+                        + "multipart/related; type=\"application/dicom\"; transfer-syntax=*)");
+            }
+            syntaxes.put(i, ts);
+        }
+        String base = DicomWebServlet.baseURL(request);
+        response.setStatus(200);
+        OutputStream out = response.getOutputStream();
+        MultipartWriter parts = new MultipartWriter(out);
+        response.setContentType(parts.contentType(MediaType.DICOM));
+        for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
+            InstanceLocation i = e.getKey();
+            parts.startPart(MediaType.DICOM + "; transfer-syntax=" + e.getValue(), base + "/studies/"
+                    + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID() + "/instances/" + i.sopInstanceUID());
+            writeInstance(i, e.getValue(), out);
+        }
+        parts.finish();
+    }
+
+    /** Writes one instance as a Part 10 file in {@code ts}: its stored bytes, or converted when needed. */
+    void writeInstance(InstanceLocation i, String ts, OutputStream out) throws IOException {
+        StorageBackend storage = archive.storage(i.location().storageId());
+        try (InputStream in = storage.read(i.location().key())) {
+            if (ts.equals(i.location().transferSyntaxUID())) {
+                in.transferTo(out);
+                return;
+            }
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
+            dis.readFileMetaInformation();
+            Attributes ds = dis.readDataset();
+            DicomOutputStream dos = new DicomOutputStream(new NonClosingOutputStream(out));
+            dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(i.sopClassUID(),
+                    i.sopInstanceUID(), ts));
+            dos.writeDataset(ds);
+            dos.finish();
+        } catch (StorageException e) {
+            throw new IOException("instance " + i.sopInstanceUID() + " cannot be read from " + storage.id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The transfer syntax to send an instance stored in {@code stored} in, as the Accept ranges allow (first
+     * acceptable range wins), or null. A range without transfer-syntax asks for Explicit VR Little Endian
+     * (PS3.18 8.7.3.5.2); {@code *} takes the stored syntax; uncompressed syntaxes convert among themselves.
+     */
+    static String transferSyntax(List<MediaType> accept, String stored) {
+        for (MediaType m : accept) {
+            String ts;
+            if (m.type().equals("*/*")) {
+                ts = m.parameter("transfer-syntax") == null ? "*" : m.parameter("transfer-syntax");
+            } else if (m.type().equals(MediaType.MULTIPART_RELATED) || m.type().equals("multipart/*")) {
+                String part = m.partType();
+                if (part != null && !part.equals(MediaType.DICOM) && !part.equals("application/*")
+                        && !part.equals("*/*")) {
+                    continue;
+                }
+                ts = m.parameter("transfer-syntax");
+            } else if (m.type().equals(MediaType.DICOM)) {
+                ts = m.parameter("transfer-syntax");
+            } else {
+                continue;
+            }
+            if (ts == null) {
+                ts = UID.ExplicitVRLittleEndian;
+            }
+            if (ts.equals("*") || ts.equals(stored)) {
+                return stored;
+            }
+            if (uncompressed(stored) && uncompressed(ts)) {
+                return ts;
+            }
+        }
+        return null;
+    }
+
+    static boolean uncompressed(String ts) {
+        return ts.equals(UID.ImplicitVRLittleEndian) || ts.equals(UID.ExplicitVRLittleEndian)
+                || ts.equals(UID.ExplicitVRBigEndian) || ts.equals(UID.DeflatedExplicitVRLittleEndian);
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    void metadata(String study, String series, String instance, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
+        List<InstanceLocation> instances = locate(study, series, instance == null ? null : instance);
+        if (DicomWebServlet.accept(request).stream()
+                .noneMatch(m -> m.accepts(MediaType.DICOM_JSON) || m.type().equals("application/json"))) {
+            throw WebException.notAcceptable("metadata is served as application/dicom+json");
+        }
+        // group by series, in the order the index gives them (series, then instance number)
+        Map<String, List<InstanceLocation>> bySeries = new LinkedHashMap<>();
+        for (InstanceLocation i : instances) {
+            bySeries.computeIfAbsent(i.seriesInstanceUID(), k -> new ArrayList<>()).add(i);
+        }
+        String base = DicomWebServlet.baseURL(request);
+        response.setStatus(200);
+        response.setContentType(MediaType.DICOM_JSON);
+        try (OutputStream out = DicomWebServlet.body(request, response, true)) {
+            out.write('[');
+            boolean[] first = {true};
+            for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
+                List<InstanceLocation> all = instance == null ? e.getValue()
+                        : locate(study, e.getKey(), null);
+                metadata.forEach(archive, study, e.getKey(), all, instance, json -> {
+                    if (!first[0]) {
+                        out.write(',');
+                    }
+                    first[0] = false;
+                    out.write(MetadataStore.withBase(json, base).getBytes(StandardCharsets.UTF_8));
+                });
+            }
+            out.write(']');
+        }
+    }
+
+    // ---------------------------------------------------------------- bulk data and frames
+
+    void bulkData(String study, String series, String instance, String spec, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
+        InstanceLocation i = locate(study, series, instance).get(0);
+        StorageBackend storage = archive.storage(i.location().storageId());
+        long offset;
+        long length;
+        Matcher m = OFFSET_LENGTH.matcher(spec);
+        if (m.matches()) {
+            offset = Long.parseLong(m.group(1));
+            length = Long.parseLong(m.group(2));
+            if (offset + length > i.location().size()) {
+                throw WebException.notFound("bulk data " + spec + " lies outside instance " + instance);
+            }
+        } else if (spec.length() == 8 && spec.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            int tag = (int) Long.parseLong(spec, 16);
+            Attributes ds = header(i);
+            Object value = ds.getValue(tag);
+            if (value == null) {
+                throw WebException.notFound("instance " + instance + " has no value for " + spec);
+            }
+            if (!(value instanceof BulkData)) {
+                byte[] bytes = value instanceof Fragments f ? fragments(f) : ds.getBytes(tag, false);
+                if (bytes == null) {
+                    throw WebException.notFound("instance " + instance + " has no binary value for " + spec);
+                }
+                sendBulk(request, response, () -> new java.io.ByteArrayInputStream(bytes), bytes.length,
+                        (from, n) -> new java.io.ByteArrayInputStream(bytes, (int) from, (int) n));
+                return;
+            }
+            BulkData b = (BulkData) value;
+            offset = b.offset();
+            length = b.length();
+        } else {
+            throw WebException.badRequest("bulk data is named by a tag (8 hex digits) or OFFSET-LENGTH, not '" + spec + "'");
+        }
+        long base = offset;
+        sendBulk(request, response, () -> read(storage, i, base, length), length,
+                (from, n) -> read(storage, i, base + from, n));
+    }
+
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    private interface RangeOpener {
+        InputStream open(long from, long length) throws IOException;
+    }
+
+    /** One bulk value: multipart/related by default, a single octet-stream (with byte ranges) when asked for. */
+    private void sendBulk(HttpServletRequest request, HttpServletResponse response, Opener whole, long length,
+                          RangeOpener range) throws IOException {
+        boolean single = false;
+        for (MediaType m : DicomWebServlet.accept(request)) {
+            if (m.type().equals(MediaType.MULTIPART_RELATED) || m.type().equals("*/*") || m.type().equals("multipart/*")) {
+                break;
+            }
+            if (m.accepts(MediaType.OCTET_STREAM)) {
+                single = true;
+                break;
+            }
+        }
+        response.setHeader("Accept-Ranges", "bytes");
+        String rangeHeader = request.getHeader("Range");
+        if (single && rangeHeader != null) {
+            Matcher r = RANGE.matcher(rangeHeader.trim());
+            long from;
+            long to;
+            if (!r.matches() || r.group(1).isEmpty() && r.group(2).isEmpty()) {
+                throw new WebException(416, "only one byte range (bytes=FIRST-LAST) is supported: " + rangeHeader);
+            }
+            if (r.group(1).isEmpty()) {
+                from = Math.max(0, length - Long.parseLong(r.group(2)));
+                to = length - 1;
+            } else {
+                from = Long.parseLong(r.group(1));
+                to = r.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(r.group(2)), length - 1);
+            }
+            if (from >= length || from > to) {
+                response.setHeader("Content-Range", "bytes */" + length);
+                throw new WebException(416, "range " + rangeHeader + " is outside the value of " + length + " bytes");
+            }
+            response.setStatus(206);
+            response.setHeader("Content-Range", "bytes " + from + "-" + to + "/" + length);
+            response.setContentType(MediaType.OCTET_STREAM);
+            response.setContentLengthLong(to - from + 1);
+            try (InputStream in = range.open(from, to - from + 1)) {
+                in.transferTo(response.getOutputStream());
+            }
+            return;
+        }
+        response.setStatus(200);
+        if (single) {
+            response.setContentType(MediaType.OCTET_STREAM);
+            response.setContentLengthLong(length);
+            try (InputStream in = whole.open()) {
+                in.transferTo(response.getOutputStream());
+            }
+            return;
+        }
+        MultipartWriter parts = new MultipartWriter(response.getOutputStream());
+        response.setContentType(parts.contentType(MediaType.OCTET_STREAM));
+        parts.startPart(MediaType.OCTET_STREAM, null);
+        try (InputStream in = whole.open()) {
+            in.transferTo(parts.stream());
+        }
+        parts.finish();
+    }
+
+    void frames(String study, String series, String instance, String list, HttpServletRequest request,
+                HttpServletResponse response) throws IOException {
+        InstanceLocation i = locate(study, series, instance).get(0);
+        List<Integer> numbers = new ArrayList<>();
+        for (String s : list.split(",")) {
+            try {
+                int n = Integer.parseInt(s.trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                numbers.add(n);
+            } catch (NumberFormatException e) {
+                throw WebException.badRequest("frame numbers are whole numbers from 1, separated by commas: '" + list + "'");
+            }
+        }
+        Attributes ds = header(i);
+        int frames = ds.getInt(Tag.NumberOfFrames, 1);
+        for (int n : numbers) {
+            if (n > frames) {
+                throw WebException.notFound("instance " + instance + " has " + frames + " frames, not " + n);
+            }
+        }
+        String stored = i.location().transferSyntaxUID();
+        Object pixels = ds.getValue(Tag.PixelData);
+        if (pixels == null) {
+            throw WebException.notFound("instance " + instance + " has no Pixel Data");
+        }
+        boolean native_ = !(pixels instanceof Fragments);
+        String partType = framePartType(DicomWebServlet.accept(request), stored, native_);
+        StorageBackend storage = archive.storage(i.location().storageId());
+        boolean swap = TransferSyntax.of(stored).isBigEndian() && ds.getInt(Tag.BitsAllocated, 8) > 8;
+        response.setStatus(200);
+        MultipartWriter parts = new MultipartWriter(response.getOutputStream());
+        response.setContentType(parts.contentType(partType.substring(0, partType.indexOf(';'))));
+        if (native_) {
+            long bits = (long) ds.getInt(Tag.Rows, 0) * ds.getInt(Tag.Columns, 0) * ds.getInt(Tag.SamplesPerPixel, 1)
+                    * ds.getInt(Tag.BitsAllocated, 8);
+            if (bits == 0 || bits % 8 != 0) {
+                throw new WebException(501, "frames of " + bits + " bits are not served yet");
+            }
+            long frameLength = bits / 8;
+            for (int n : numbers) {
+                long from = (n - 1) * frameLength;
+                parts.startPart(partType, null);
+                byte[] frame;
+                if (pixels instanceof BulkData b) {
+                    if (from + frameLength > b.length()) {
+                        throw new IOException("Pixel Data of " + instance + " is shorter than its frames");
+                    }
+                    if (!swap) {
+                        try (InputStream in = read(storage, i, b.offset() + from, frameLength)) {
+                            in.transferTo(parts.stream());
+                        }
+                        continue;
+                    }
+                    try (InputStream in = read(storage, i, b.offset() + from, frameLength)) {
+                        frame = in.readAllBytes();
+                    }
+                } else {
+                    byte[] all = ds.getBytes(Tag.PixelData, false);
+                    if (from + frameLength > all.length) {
+                        throw new IOException("Pixel Data of " + instance + " is shorter than its frames");
+                    }
+                    parts.stream().write(all, (int) from, (int) frameLength);
+                    continue;
+                }
+                for (int k = 0; k + 1 < frame.length; k += 2) {
+                    byte t = frame[k];
+                    frame[k] = frame[k + 1];
+                    frame[k + 1] = t;
+                }
+                parts.stream().write(frame);
+            }
+        } else {
+            Fragments f = (Fragments) pixels;
+            int count = f.size() - 1;
+            if (count != frames && frames != 1) {
+                throw new WebException(501, "instance " + instance + " has " + frames + " frames in " + count
+                        + " fragments: frames spanning several fragments are not served yet");
+            }
+            for (int n : numbers) {
+                parts.startPart(partType, null);
+                if (frames == 1) {
+                    for (int k = 1; k < f.size(); k++) {
+                        writeFragment(f.get(k), storage, i, parts.stream());
+                    }
+                } else {
+                    writeFragment(f.get(n), storage, i, parts.stream());
+                }
+            }
+        }
+        parts.finish();
+    }
+
+    /** The part type of frames (with its transfer-syntax parameter) as the Accept header allows; 406 when none. */
+    static String framePartType(List<MediaType> accept, String stored, boolean nativePixels) {
+        for (MediaType m : accept) {
+            String partType;
+            String ts;
+            if (m.type().equals(MediaType.MULTIPART_RELATED) || m.type().equals("multipart/*") || m.type().equals("*/*")) {
+                partType = m.partType() == null ? MediaType.OCTET_STREAM : m.partType();
+                ts = m.parameter("transfer-syntax");
+            } else {
+                partType = m.type();
+                ts = m.parameter("transfer-syntax");
+            }
+            if (nativePixels) {
+                if (!(partType.equals(MediaType.OCTET_STREAM) || partType.equals("*/*") || partType.equals("application/*"))) {
+                    continue;
+                }
+                if (ts == null || ts.equals("*") || uncompressed(ts) || ts.equals(stored)) {
+                    return MediaType.OCTET_STREAM + "; transfer-syntax=" + UID.ExplicitVRLittleEndian;
+                }
+            } else {
+                if (ts == null || !(ts.equals("*") || ts.equals(stored))) {
+                    continue;
+                }
+                String image = imageMediaType(stored);
+                if (partType.equals("*/*") || partType.equals(image)) {
+                    return image + "; transfer-syntax=" + stored;
+                }
+                if (partType.equals(MediaType.OCTET_STREAM) || partType.equals("application/*")) {
+                    return MediaType.OCTET_STREAM + "; transfer-syntax=" + stored;
+                }
+            }
+        }
+        throw WebException.notAcceptable(nativePixels
+                ? "uncompressed frames are multipart/related; type=\"application/octet-stream\""
+                : "the frames are stored compressed in " + stored + ": ask for transfer-syntax=* or " + stored
+                        + " (conversion is not supported yet)");
+    }
+
+    /** The image media type of a compressed transfer syntax (PS3.18 Table 8.7.3-5). */
+    static String imageMediaType(String ts) {
+        switch (ts) {
+            case UID.JPEGBaseline8Bit: case UID.JPEGExtended12Bit: case UID.JPEGLossless:
+            case UID.JPEGLosslessSV1:
+                return "image/jpeg";
+            case UID.JPEGLSLossless: case UID.JPEGLSNearLossless:
+                return "image/jls";
+            case UID.JPEG2000Lossless: case UID.JPEG2000:
+                return "image/jp2";
+            default:
+                return MediaType.OCTET_STREAM;
+        }
+    }
+
+    private void writeFragment(Object fragment, StorageBackend storage, InstanceLocation i, OutputStream out)
+            throws IOException {
+        if (fragment instanceof BulkData b) {
+            try (InputStream in = read(storage, i, b.offset(), b.length())) {
+                in.transferTo(out);
+            }
+        } else if (fragment instanceof byte[] bytes) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] fragments(Fragments f) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int k = 1; k < f.size(); k++) {
+            if (f.get(k) instanceof byte[] bytes) {
+                out.writeBytes(bytes);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    // ---------------------------------------------------------------- common
+
+    /**
+     * The data set of an instance without reading its large values: values from the bulk data threshold on
+     * are references (offset and length) into the stored object.
+     */
+    Attributes header(InstanceLocation i) throws IOException {
+        StorageBackend storage = archive.storage(i.location().storageId());
+        try (InputStream in = storage.read(i.location().key())) {
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
+            dis.setBulkDataURI(URI.create("mosaic:stored")).setBulkDataThreshold(bulkDataThreshold);
+            dis.readFileMetaInformation();
+            return dis.readDataset();
+        } catch (ObjectNotFoundException e) {
+            throw WebException.notFound("instance " + i.sopInstanceUID() + " is indexed but its object is missing");
+        } catch (StorageException e) {
+            throw WebException.unavailable("instance " + i.sopInstanceUID() + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static InputStream read(StorageBackend storage, InstanceLocation i, long offset, long length)
+            throws IOException {
+        try {
+            return storage.read(i.location().key(), offset, length);
+        } catch (StorageException e) {
+            throw new IOException("instance " + i.sopInstanceUID() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    List<InstanceLocation> locate(String study, String series, String instance) {
+        List<InstanceLocation> found;
+        try {
+            found = archive.index().locate(study, series, instance);
+        } catch (IndexException e) {
+            throw WebException.unavailable("the index failed: " + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw WebException.notFound(instance != null ? "no instance " + instance + " in series " + series
+                    + " of study " + study : series != null ? "no series " + series + " in study " + study
+                    : "no study " + study);
+        }
+        return found;
+    }
+
+    /** Keeps the response stream open when a writer closes. */
+    static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+        NonClosingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.mosaicpacs.dicomweb.internal;
+
+import java.io.IOException;
+import java.util.List;
+
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.mosaicpacs.api.index.InstanceLocation;
+
+/**
+ * WADO-URI (PS3.18 9): {@code wado?requestType=WADO&studyUID=&seriesUID=&objectUID=&contentType=application/dicom}
+ * answers the instance as one application/dicom body, as stored or, with {@code transferSyntax}, converted
+ * among the uncompressed transfer syntaxes. Rendered content types (image/jpeg, the default) are not served
+ * yet: 406.
+ */
+final class WadoUri {
+
+    private final Archive archive;
+
+    WadoUri(Archive archive) {
+        this.archive = archive;
+    }
+
+    void retrieve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String requestType = request.getParameter("requestType");
+        if (!"WADO".equals(requestType)) {
+            throw WebException.badRequest("requestType=WADO is required");
+        }
+        String study = required(request, "studyUID");
+        String series = required(request, "seriesUID");
+        String object = required(request, "objectUID");
+        String contentType = request.getParameter("contentType");
+        if (contentType == null || contentType.isBlank()
+                || List.of(contentType.split(",")).stream().noneMatch(c -> c.trim().startsWith(MediaType.DICOM))) {
+            throw WebException.notAcceptable("only contentType=application/dicom is served (rendered images come later)");
+        }
+        Wado wado = new Wado(archive, null, Integer.MAX_VALUE);
+        InstanceLocation i = wado.locate(study, series, object).get(0);
+        String stored = i.location().transferSyntaxUID();
+        String wanted = request.getParameter("transferSyntax");
+        String ts = stored;
+        if (wanted != null && !wanted.isBlank() && !wanted.trim().equals(stored)) {
+            if (!Wado.uncompressed(stored) || !Wado.uncompressed(wanted.trim())) {
+                throw WebException.notAcceptable("instance " + object + " is stored in " + stored
+                        + " and cannot be converted to " + wanted.trim());
+            }
+            ts = wanted.trim();
+        }
+        response.setStatus(200);
+        response.setContentType(MediaType.DICOM);
+        if (ts.equals(stored)) {
+            response.setContentLengthLong(i.location().size());
+        }
+        wado.writeInstance(i, ts, response.getOutputStream());
+    }
+
+    private static String required(HttpServletRequest request, String name) {
+        String v = request.getParameter(name);
+        if (v == null || v.isBlank()) {
+            throw WebException.badRequest(name + " is required");
+        }
+        return DicomWebServlet.uid(v.trim());
+    }
+}
