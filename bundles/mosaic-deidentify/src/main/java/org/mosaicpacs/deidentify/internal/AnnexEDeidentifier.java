@@ -102,7 +102,14 @@ public final class AnnexEDeidentifier implements Deidentifier {
 
     Engine.Result deidentifyWithResult(Attributes dataset, String profileName) throws DeidentificationException {
         Profile profile = profile(profileName);
-        Engine.Result result = engine.deidentify(dataset, profile);
+        Engine.Result result;
+        try {
+            result = engine.deidentify(dataset, profile);
+        } catch (RuntimeException e) {
+            // a value the engine cannot handle (an unreadable bulk data file, a malformed value): a refusal, not a crash
+            LOG.warn("cannot de-identify {} with profile {}", dataset.getString(Tag.SOPInstanceUID, "an instance"), profileName, e);
+            throw new DeidentificationException("cannot de-identify this instance: " + e, e);
+        }
         MappingStore s = store;
         if (s == null && requireStore) {
             throw new DeidentificationException("the mapping store (the index database) is not available: "

@@ -71,8 +71,14 @@ public class DeidentifyCommand implements Action {
         table.column("StudyInstanceUID");
         table.column("Instances").alignRight();
         table.column("Problems");
+        int done = 0;
         for (String uid : studies) {
             StudyDeidentification.Outcome o = job.deidentify(uid.strip(), profile);
+            if (studies.size() > 1) {
+                // progress for long runs; the table follows at the end
+                System.err.printf("%d/%d %s -> %s (%d instances)%n", ++done, studies.size(), o.originalStudyInstanceUID(),
+                        o.studyInstanceUID().isEmpty() ? "-" : o.studyInstanceUID(), o.copied());
+            }
             table.addRow().addContent(o.originalStudyInstanceUID(), o.studyInstanceUID(), o.copied(),
                     o.problems().isEmpty() ? "" : o.problems().size() + ": " + o.problems().get(0));
             for (String p : o.problems()) {
