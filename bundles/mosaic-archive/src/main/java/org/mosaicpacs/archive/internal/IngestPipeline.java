@@ -134,7 +134,9 @@ final class IngestPipeline implements IngestService {
             return spooled(recorder, stream, origin);
         }
         int read = recorder.count();
-        int end = (int) header.end();
+        // where the header ends in the received bytes; a deflated stream is stored verbatim (its parse
+        // position counts inflated bytes), so it is cut where the reading stopped
+        int end = ts.isDeflated() ? read : (int) header.end();
         return store(header, origin, () -> {
             InputStream tail = new TailCheck(new SequenceInputStream(recorder.recorded(end, read), stream), ts);
             InputStream head = coerced ? encode(header) : recorder.recorded(0, end);
@@ -246,6 +248,9 @@ final class IngestPipeline implements IngestService {
         TransferSyntax ts = TransferSyntax.of(header.tsuid());
         if (coerced && (ts.isDeflated() || !coercionsInHeader())) {
             return store(header, origin, () -> coercedCopy(file, header.fmi(), header.dataset(), header.tsuid()));
+        }
+        if (ts.isDeflated()) {
+            return store(header, origin, () -> Files.newInputStream(file));
         }
         return store(header, origin, () -> {
             InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(header.end())), ts);

@@ -120,6 +120,24 @@ class StreamingIngestTest {
     }
 
     @Test
+    void aDeflatedDataSetWithAHeaderThatCompressesWellIsStoredAsReceived() throws Exception {
+        Attributes ds = dataset("1.2.5.8", "1.2.5.8.1", "1.2.5.8.1.1", UID.DeflatedExplicitVRLittleEndian, 30_000);
+        ds.setString(Tag.ImageComments, VR.LT, "a comment that deflates very well ".repeat(1500));
+        byte[] sent = part10(ds, UID.DeflatedExplicitVRLittleEndian);
+        IngestResult fromStream = pipeline(IngestPipeline.Settings.MAX_HEADER_BYTES)
+                .ingest(new Watched(sent, sent.length / 2), ORIGIN);
+        assertEquals(Outcome.STORED, fromStream.outcome(), fromStream.message());
+        assertArrayEquals(sent, stored(fromStream));
+
+        Path file = temp.resolve("deflated.dcm");
+        Files.write(file, sent);
+        index.delete("1.2.5.8", null, null);
+        IngestResult fromFile = pipeline(IngestPipeline.Settings.MAX_HEADER_BYTES).ingest(file, ORIGIN);
+        assertEquals(Outcome.STORED, fromFile.outcome(), fromFile.message());
+        assertArrayEquals(sent, stored(fromFile));
+    }
+
+    @Test
     void aCoercedHeaderIsReEncodedAndTheRestAppendedUntouched() throws Exception {
         Attributes ds = dataset("1.2.5.3", "1.2.5.3.1", "1.2.5.3.1.1", UID.ExplicitVRBigEndian, 50_000);
         byte[] sent = part10(ds, UID.ExplicitVRBigEndian);

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * its final name (which fails if the name exists: objects are never overwritten), and the directory is
  * flushed too.
  *
- * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), written and flushed before the
- * object gets its name, so that {@link #list} can give the keys back (a hash cannot be reversed). A key
+ * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), named before the object gets
+ * its name, so that {@link #list} can give the keys back (a hash cannot be reversed). A key
  * file without its object (a crash between the two names) is harmless and removed by {@link #cleanUp}.
  */
 final class FsStorage {
@@ -117,7 +117,10 @@ final class FsStorage {
                     out.force(true);
                 }
             }
-            // the key file first: an object never has a name without its key file
+            // the key file first: an object never has a name without its key file. It is not flushed on its
+            // own (one more fsync per object would slow every store): the folder flush below makes its name
+            // durable; after a power cut its bytes may be lost, and the object is then only not listed
+            // (a crash between write and index is settled by the archive's journal, which names the key)
             writeFully(keyTemp, key.value().getBytes(StandardCharsets.UTF_8));
             Files.move(keyTemp, dir.resolve(target.getFileName() + KEY_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
@@ -140,14 +143,11 @@ final class FsStorage {
         }
     }
 
-    private void writeFully(Path file, byte[] bytes) throws IOException {
+    private static void writeFully(Path file, byte[] bytes) throws IOException {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer bb = ByteBuffer.wrap(bytes);
             while (bb.hasRemaining()) {
                 out.write(bb);
-            }
-            if (fsync) {
-                out.force(true);
             }
         }
     }
