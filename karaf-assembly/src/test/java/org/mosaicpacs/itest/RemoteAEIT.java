@@ -2,7 +2,6 @@ package org.mosaicpacs.itest;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -23,7 +22,6 @@ import org.mosaicpacs.dicom.data.VR;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -41,12 +39,7 @@ public class RemoteAEIT extends MosaicTestSupport {
 
     @Configuration
     public Option[] config() {
-        // On a loaded machine the services of Pax Exam's probe come later than its default 10 s waits.
-        return OptionUtils.combine(distribution(),
-                systemProperty("org.ops4j.pax.exam.invoker.junit.internal.JUnitProbeInvokerFactory.DEFAULT_TIMEOUT")
-                        .value("120000"),
-                systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("120000"),
-                systemProperty("org.ops4j.pax.swissbox.tracker.ServiceLookup.DEFAULT_TIMEOUT").value("120000"));
+        return distribution();
     }
 
     @After
