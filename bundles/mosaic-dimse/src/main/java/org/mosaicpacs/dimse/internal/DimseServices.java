@@ -142,7 +142,14 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
         if (a == null) {
             return Health.down(problem == null ? "not listening" : problem);
         }
-        return Health.up("AE " + description + " (listening on " + a.port()
-                + (a.tlsPort() < 0 ? "" : ", TLS on " + a.tlsPort()) + ")");
+        String listening = "AE " + description + " (listening on " + a.port()
+                + (a.tlsPort() < 0 ? "" : ", TLS on " + a.tlsPort()) + ")";
+        // Listening is not serving: without the index or the ingest service C-STORE and C-FIND answer
+        // failures, so the AE is not UP (a restart or a swapped DataSource shows here until they are bound).
+        if (index == null || ingest == null) {
+            return Health.down(listening + ", but the " + (index == null ? "index" : "ingest service")
+                    + " is not available: C-STORE, C-FIND and retrieves fail");
+        }
+        return Health.up(listening);
     }
 }

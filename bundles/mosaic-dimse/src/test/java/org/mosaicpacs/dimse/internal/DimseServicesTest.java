@@ -66,12 +66,20 @@ class DimseServicesTest {
         DimseServices services = new DimseServices();
         services.activate(config(Map.of()));
         try {
-            assertEquals(HealthState.UP, services.health().state(), services.health().detail());
+            assertEquals(HealthState.DOWN, services.health().state(), "listening, but no index yet");
+            assertTrue(services.health().detail().contains("the index is not available"), services.health().detail());
             assertThrows(IllegalStateException.class, () -> services.verify("MOSAIC"), "no remote AEs service yet");
             inject(services, "remoteAEs", remoteAEs);
             int port = Integer.parseInt(services.health().detail().replaceAll(".*listening on (\\d+).*", "$1"));
             remoteAEs.add(new RemoteApplicationEntity("MOSAIC", "127.0.0.1", port));
             assertEquals(0, services.verify("MOSAIC").status(), "the archive echoes itself");
+            RealArchive archive = new RealArchive(temp.resolve("archive"));
+            inject(services, "index", archive.index);
+            assertEquals(HealthState.DOWN, services.health().state(), "no ingest service yet");
+            assertTrue(services.health().detail().contains("the ingest service is not available"),
+                    services.health().detail());
+            inject(services, "ingest", archive.ingest);
+            assertEquals(HealthState.UP, services.health().state(), services.health().detail());
             assertThrows(IllegalArgumentException.class, () -> services.verify("UNKNOWN"));
         } finally {
             services.deactivate();
