@@ -175,10 +175,11 @@ find_latency() {
 }
 : >"$OUT/cfind.md"
 load "$STUDIES_2K"
-find_latency "$(( STUDIES_2K + 2 )) studies ($STUDIES_2K synthetic of 50 instances + the 2 CT studies; $(( STUDIES_2K * 50 + 2 * N )) instances), load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_2K / 2 ))
+W=${WARMUP:-20}
+find_latency "$(( STUDIES_2K + 3 )) studies ($STUDIES_2K synthetic of 50 instances + the 3 CT studies: 2 sets and the warm-up; $(( STUDIES_2K * 50 + 2 * N + W )) instances), load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_2K / 2 ))
 if [ -z "${SKIP_1M:-}" ]; then
     load $(( STUDIES_1M - STUDIES_2K ))
-    find_latency "$STUDIES_1M studies, $(( STUDIES_1M * 50 + 2 * N )) instances, load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_1M / 2 ))
+    find_latency "$(( STUDIES_1M + 3 )) studies, $(( STUDIES_1M * 50 + 2 * N + W )) instances, load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_1M / 2 ))
 fi
 log "C-FIND done"
 
