@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,9 +90,14 @@ class CorpusIT {
         assumeTrue(Distribution.exec(List.of(PYTHON, "-c", "import pydicom"), Path.of("."), Duration.ofSeconds(60), Map.of())
                 .exit() == 0, "pydicom is not installed for " + PYTHON);
         List<String> lines = Files.readAllLines(corpus.resolve("manifest.tsv"), StandardCharsets.UTF_8);
+        // columns by their names in the header line
+        List<String> header = List.of(lines.get(0).split("\t", -1));
+        int[] at = Stream.of("path", "category", "sop_class", "transfer_syntax", "patient_id", "study_uid", "series_uid",
+                "sop_uid").mapToInt(header::indexOf).toArray();
+        assertTrue(Arrays.stream(at).allMatch(i -> i >= 0), "manifest.tsv columns: " + header);
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split("\t", -1);
-            Row row = new Row(corpus.resolve(f[0]), f[1], f[2], f[4], f[6], f[7], f[8], f[9]);
+            Row row = new Row(corpus.resolve(f[at[0]]), f[at[1]], f[at[2]], f[at[3]], f[at[4]], f[at[5]], f[at[6]], f[at[7]]);
             if (row.category().equals("malformed")) {
                 malformed.add(row);
             } else {
