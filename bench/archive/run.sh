@@ -1,0 +1,191 @@
+#!/bin/bash
+# The archive benchmark: one run, on this machine, of
+#   1. ingest: the same CT series (N slices 512x512, made by make-ct.py) stored by dcmtk's storescu into
+#      Mosaic PACS (the built distribution), into Orthanc (Debian package, private configuration) and into
+#      dcmtk's storescp, with 1 and with 4 associations (4 storescu at once, each a quarter of the files);
+#   2. C-FIND study-level latency (FindLatency.java, one association, per-request p50/p95) at 2,000 studies,
+#      then with a synthetic index of 1 million instances (IndexLoader.java, JDBC batches into the
+#      distribution's Derby database while it is stopped);
+#   3. C-GET of the N-slice series with getscu (instances/s, MB/s), from Mosaic and from Orthanc.
+#
+#   mvn -B -ntp install -DskipTests            # once: builds karaf-assembly/target/mosaic-pacs-*.tar.gz
+#   bench/archive/run.sh                       # results in $OUT/summary.md
+#
+# Knobs (environment): N (slices, default 500), OUT (default bench/archive/target/run), STUDIES_1M (studies of
+# 50 instances loaded for the 1M step, default 20000 in all), STUDIES_2K (for the first step, default 1998), REPEAT (C-FIND requests per kind, default 200),
+# WARMUP (files sent to each receiver first, not measured, default 20), SKIP_ORTHANC=1, SKIP_1M=1, DIST (the tar.gz). Needs dcmtk, pydicom (/usr/bin/python3), Java 17, and
+# /usr/sbin/Orthanc for the Orthanc columns. Ports are chosen free; nothing outside $OUT is written.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+N=${N:-500}
+OUT=${OUT:-$here/target/run}
+REPEAT=${REPEAT:-200}
+STUDIES_1M=${STUDIES_1M:-20000}
+STUDIES_2K=${STUDIES_2K:-1998}
+DIST=${DIST:-$(ls "$root"/karaf-assembly/target/mosaic-pacs-*.tar.gz 2>/dev/null | head -1)}
+[ -f "$DIST" ] || { echo "no distribution: mvn -B -ntp install -DskipTests first" >&2; exit 2; }
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+
+rm -rf "$OUT"; mkdir -p "$OUT"
+log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "distribution: $DIST; $(java -version 2>&1 | head -1); $(storescu --version | head -1); $(/usr/sbin/Orthanc --version 2>/dev/null | head -1 || true)"
+
+# ---- the CT sets: two of N slices each (new UIDs), one for the 1-association run, one for the 4-association run
+for set in a b; do
+    /usr/bin/python3 "$here/make-ct.py" "$OUT/ct-$set" "$N"
+done
+# and a warm-up set (not measured): the first association of a freshly started JVM loads and compiles classes
+/usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup" "${WARMUP:-20}"
+bytes=$(du -sb "$OUT/ct-a" | cut -f1)
+log "CT set: $N files, $bytes bytes, per set"
+
+# ---- the three receivers ----------------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+    [ -n "${MOSAIC_HOME:-}" ] && [ -f "$MOSAIC_HOME/data/port" ] && "$MOSAIC_HOME/bin/stop" >/dev/null 2>&1 || true
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+mkdir -p "$OUT/mosaic"
+tar xzf "$DIST" -C "$OUT/mosaic"
+MOSAIC_HOME=$(ls -d "$OUT"/mosaic/*/)
+MOSAIC_HOME=${MOSAIC_HOME%/}
+export MOSAIC_HTTP_PORT=$(free_port) MOSAIC_DICOM_PORT=$(free_port) MOSAIC_DATA="$OUT/mosaic-data" JAVA_MAX_MEM=1024M
+sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$MOSAIC_HOME/etc/org.apache.karaf.shell.cfg"
+sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
+    "$MOSAIC_HOME/etc/org.apache.karaf.management.cfg"
+mosaic_start() {
+    "$MOSAIC_HOME/bin/start"
+    for _ in $(seq 240); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MOSAIC_HTTP_PORT/health")" = 200 ] && return 0
+        sleep 0.5
+    done
+    echo "Mosaic did not start" >&2; exit 1
+}
+mosaic_stop() {
+    "$MOSAIC_HOME/bin/stop"
+    for _ in $(seq 120); do [ -f "$MOSAIC_HOME/data/port" ] && "$MOSAIC_HOME/bin/status" >/dev/null 2>&1 || return 0; sleep 0.5; done
+}
+mosaic_start
+log "Mosaic PACS up on DICOM port $MOSAIC_DICOM_PORT"
+
+SCP_PORT=$(free_port)
+mkdir -p "$OUT/storescp-data"
+# --fork: one process per association, so that 4 associations are served at once
+storescp --fork -aet STORESCP -od "$OUT/storescp-data" "$SCP_PORT" >"$OUT/storescp.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 60); do echoscu -aec STORESCP 127.0.0.1 "$SCP_PORT" >/dev/null 2>&1 && break; sleep 0.5; done
+
+ORTHANC=""
+if [ -z "${SKIP_ORTHANC:-}" ] && [ -x /usr/sbin/Orthanc ]; then
+    ORTHANC_DICOM=$(free_port); ORTHANC_HTTP=$(free_port)
+    mkdir -p "$OUT/orthanc-data"
+    cat >"$OUT/orthanc.json" <<EOF
+{
+  "Name": "bench", "StorageDirectory": "$OUT/orthanc-data", "IndexDirectory": "$OUT/orthanc-data",
+  "DicomAet": "ORTHANC", "DicomPort": $ORTHANC_DICOM, "HttpPort": $ORTHANC_HTTP, "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false, "DicomCheckCalledAet": false, "DicomAlwaysAllowStore": true,
+  "DicomAlwaysAllowGet": true, "DicomAlwaysAllowFind": true, "DicomCheckModalityHost": false,
+  "DicomModalities": { "getscu": ["GETSCU", "127.0.0.1", 4242] }, "Plugins": [], "ConcurrentJobs": 2
+}
+EOF
+    /usr/sbin/Orthanc "$OUT/orthanc.json" >"$OUT/orthanc.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 120); do curl -s "http://127.0.0.1:$ORTHANC_HTTP/system" >/dev/null && break; sleep 0.5; done
+    ORTHANC=1
+    log "Orthanc up on DICOM port $ORTHANC_DICOM"
+fi
+
+# ---- 1. ingest ---------------------------------------------------------------------------------------------
+# ingest NAME AET PORT SET ASSOCIATIONS: N files of SET with ASSOCIATIONS storescu at once; prints files/s and MB/s
+ingest() {
+    local name=$1 aet=$2 port=$3 set=$4 k=$5
+    local files=("$OUT/ct-$set"/*.dcm)
+    local t0 t1 i
+    local pids=()
+    t0=$(now)
+    for ((i = 0; i < k; i++)); do
+        local part=()
+        local j
+        for ((j = i; j < ${#files[@]}; j += k)); do part+=("${files[$j]}"); done
+        storescu -R -aec "$aet" 127.0.0.1 "$port" "${part[@]}" >"$OUT/storescu-$name-$k-$i.log" 2>&1 &
+        pids+=($!)
+    done
+    local failed=0
+    for p in "${pids[@]}"; do wait "$p" || failed=1; done
+    t1=$(now)
+    [ $failed = 0 ] || { echo "storescu to $name failed: $OUT/storescu-$name-$k-*.log" >&2; exit 1; }
+    /usr/bin/python3 -c "import sys; n,b,t=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]); print('| %s | %d | %d | %.1f | %.1f | %.1f |' % (sys.argv[4], int(sys.argv[5]), n, t, n/t, b/t/1e6))" \
+        "${#files[@]}" "$bytes" "$(echo "$t1 - $t0" | bc)" "$name" "$k" | tee -a "$OUT/ingest.md"
+}
+echo "| receiver | associations | files | seconds | files/s | MB/s |" >"$OUT/ingest.md"
+echo "|---|---|---|---|---|---|" >>"$OUT/ingest.md"
+storescu -R -aec STORESCP 127.0.0.1 "$SCP_PORT" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1
+if [ -n "$ORTHANC" ]; then storescu -R -aec ORTHANC 127.0.0.1 "$ORTHANC_DICOM" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1; fi
+storescu -R -aec MOSAIC 127.0.0.1 "$MOSAIC_DICOM_PORT" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1
+log "ingest (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+for k in 1 4; do
+    set=$([ $k = 1 ] && echo a || echo b)
+    ingest storescp STORESCP "$SCP_PORT" "$set" "$k"
+    if [ -n "$ORTHANC" ]; then ingest orthanc ORTHANC "$ORTHANC_DICOM" "$set" "$k"; fi
+    ingest mosaic MOSAIC "$MOSAIC_DICOM_PORT" "$set" "$k"
+done
+log "ingest done (load after: $(cut -d' ' -f1-3 /proc/loadavg))"
+
+# ---- 3. C-GET of the series (before the synthetic index, on the real one) ----------------------------------------
+series=$(dcmdump +P SeriesInstanceUID "$OUT/ct-a/CT0001.dcm" | sed 's/.*\[\(.*\)\].*/\1/')
+study=$(dcmdump +P StudyInstanceUID "$OUT/ct-a/CT0001.dcm" | sed 's/.*\[\(.*\)\].*/\1/')
+cget() {
+    local name=$1 aet=$2 port=$3 t0 t1 got
+    rm -rf "$OUT/get-$name"; mkdir -p "$OUT/get-$name"
+    t0=$(now)
+    getscu -S -aet GETSCU -aec "$aet" 127.0.0.1 "$port" -od "$OUT/get-$name" -k QueryRetrieveLevel=SERIES \
+        -k StudyInstanceUID="$study" -k SeriesInstanceUID="$series" >"$OUT/getscu-$name.log" 2>&1 || true
+    t1=$(now)
+    got=$(ls "$OUT/get-$name" | wc -l)
+    /usr/bin/python3 -c "import sys; n,b,t=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]); print('| %s | %d | %.1f | %.1f | %.1f |' % (sys.argv[4], n, t, n/t, b/t/1e6))" \
+        "$got" "$(du -sb "$OUT/get-$name" | cut -f1)" "$(echo "$t1 - $t0" | bc)" "$name" | tee -a "$OUT/cget.md"
+}
+echo "| source | instances | seconds | instances/s | MB/s |" >"$OUT/cget.md"
+echo "|---|---|---|---|---|" >>"$OUT/cget.md"
+cget mosaic MOSAIC "$MOSAIC_DICOM_PORT"
+if [ -n "$ORTHANC" ]; then cget orthanc ORTHANC "$ORTHANC_DICOM"; fi
+log "C-GET done"
+
+# ---- 2. C-FIND latency -------------------------------------------------------------------------------------
+S="$MOSAIC_HOME/system"
+CORE=$(ls "$S"/org/mosaicpacs/dicom-core/*/dicom-core-*.jar | head -1)
+NET=$(ls "$S"/org/mosaicpacs/dicom-net/*/dicom-net-*.jar | head -1)
+SLF4J=$(ls "$S"/org/slf4j/slf4j-api/*/slf4j-api-*.jar | head -1)
+DERBY=$(ls "$S"/org/apache/derby/derby/*/derby-*.jar | head -1)
+load() {
+    mosaic_stop
+    java -Dderby.system.durability=test -Dderby.stream.error.file="$OUT/derby-loader.log" -cp "$DERBY:$CORE:$SLF4J" \
+        "$here/IndexLoader.java" "$MOSAIC_DATA/index" "$1" 2 25 | tail -1 | tee -a "$OUT/run.log"
+    mosaic_start
+}
+find_latency() {
+    echo "### $1" | tee -a "$OUT/cfind.md"
+    java -cp "$CORE:$NET:$SLF4J" "$here/FindLatency.java" 127.0.0.1 "$MOSAIC_DICOM_PORT" MOSAIC "$2" "$REPEAT" | tee -a "$OUT/cfind.md"
+}
+: >"$OUT/cfind.md"
+load "$STUDIES_2K"
+W=${WARMUP:-20}
+find_latency "$(( STUDIES_2K + 3 )) studies ($STUDIES_2K synthetic of 50 instances + the 3 CT studies: 2 sets and the warm-up; $(( STUDIES_2K * 50 + 2 * N + W )) instances), load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_2K / 2 ))
+if [ -z "${SKIP_1M:-}" ]; then
+    load $(( STUDIES_1M - STUDIES_2K ))
+    find_latency "$(( STUDIES_1M + 3 )) studies, $(( STUDIES_1M * 50 + 2 * N + W )) instances, load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_1M / 2 ))
+fi
+log "C-FIND done"
+
+{
+    echo "## Ingest"; cat "$OUT/ingest.md"; echo
+    echo "## C-GET of a $N-slice series"; cat "$OUT/cget.md"; echo
+    echo "## C-FIND, study level"; cat "$OUT/cfind.md"
+} >"$OUT/summary.md"
+log "summary: $OUT/summary.md"
