@@ -147,7 +147,7 @@ public final class Renderer {
             double y;
             if (voi != null) {
                 int k = (int) Math.min(Math.max(Math.round(x) - voiFirst, 0), voi.length - 1);
-                y = voi[k] * 255.0 / voiMax;
+                y = voi[k] * 256.0 / (voiMax + 1);
             } else {
                 y = voi(x, center, width, function);
             }
