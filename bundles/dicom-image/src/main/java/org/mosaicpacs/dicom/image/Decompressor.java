@@ -66,8 +66,8 @@ public final class Decompressor {
             }
         }
         DicomOutputStream dos = new DicomOutputStream(new NonClosing(out));
-        dos.writeFileMetaInformation(meta);
         if (!TransferSyntax.of(transferSyntaxUID).isEncapsulated() || ds.getFragments(Tag.PixelData) == null) {
+            dos.writeFileMetaInformation(meta);
             dos.writeDataset(ds);
             dos.finish();
             return;
@@ -98,6 +98,7 @@ public final class Decompressor {
         if (length > 0xFFFFFFFEL) {
             throw new PixelDataException("decompressed pixel data of " + length + " bytes does not fit one element");
         }
+        dos.writeFileMetaInformation(meta);
         dos.writeDataset(before);
         dos.writeHeader(Tag.PixelData, d.bitsAllocated() == 8 ? VR.OB : VR.OW, length + (length & 1));
         dos.flush();
