@@ -108,22 +108,41 @@ final class DicomWebServlet extends HttpServlet {
                     wado.frames(study, series, instance, p[7], request, response);
                 } else if (n == 8 && p[6].equals("bulkdata")) {
                     wado.bulkData(study, series, instance, p[7], request, response);
-                } else if (n >= 7 && (p[6].equals("rendered") || p[6].equals("thumbnail")
-                        || n == 9 && p[8].equals("rendered"))) {
-                    throw new WebException(501, "rendered and thumbnail resources are not supported yet");
+                } else if (n == 7 && (p[6].equals("rendered") || p[6].equals("thumbnail"))) {
+                    new Rendered(archive, wado).instance(study, series, instance, 0, p[6].equals("thumbnail"), request,
+                            response);
+                } else if (n == 9 && p[6].equals("frames") && (p[8].equals("rendered") || p[8].equals("thumbnail"))) {
+                    new Rendered(archive, wado).instance(study, series, instance, frameNumber(p[7]),
+                            p[8].equals("thumbnail"), request, response);
                 } else {
                     throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
                 }
-            } else if (n == 5 && (p[4].equals("rendered") || p[4].equals("thumbnail"))) {
-                throw new WebException(501, "rendered and thumbnail resources are not supported yet");
+            } else if (n == 5 && p[4].equals("thumbnail")) {
+                new Rendered(archive, wado).representative(study, series, request, response);
+            } else if (n == 5 && p[4].equals("rendered")) {
+                throw new WebException(501, "rendered series are not supported: ask for the rendered instances");
             } else {
                 throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
             }
-        } else if (n == 3 && (p[2].equals("rendered") || p[2].equals("thumbnail"))) {
-            throw new WebException(501, "rendered and thumbnail resources are not supported yet");
+        } else if (n == 3 && p[2].equals("thumbnail")) {
+            new Rendered(archive, wado).representative(study, null, request, response);
+        } else if (n == 3 && p[2].equals("rendered")) {
+            throw new WebException(501, "rendered studies are not supported: ask for the rendered instances");
         } else {
             throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
         }
+    }
+
+    private static int frameNumber(String s) {
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw WebException.badRequest("a rendered frame is one frame number from 1: '" + s + "'");
     }
 
     private void post(String[] p, HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -317,6 +317,13 @@ final class Wado {
             throw WebException.notFound("instance " + instance + " has no Pixel Data");
         }
         boolean native_ = !(pixels instanceof Fragments);
+        if (!native_ && (Rendered.wantsDecodedFrames(DicomWebServlet.accept(request), stored)
+                || ((Fragments) pixels).size() - 1 != frames && frames != 1)) {
+            // decoded by dicom-image, or frames over several fragments found by it
+            new Rendered(archive, this).frames(i, numbers, !Rendered.wantsDecodedFrames(DicomWebServlet.accept(request),
+                    stored), request, response);
+            return;
+        }
         String partType = framePartType(DicomWebServlet.accept(request), stored, native_);
         StorageBackend storage = archive.storage(i.location().storageId());
         boolean swap = TransferSyntax.of(stored).isBigEndian() && ds.getInt(Tag.BitsAllocated, 8) > 8;

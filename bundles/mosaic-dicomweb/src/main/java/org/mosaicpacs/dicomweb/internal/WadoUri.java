@@ -11,8 +11,8 @@ import org.mosaicpacs.api.index.InstanceLocation;
 /**
  * WADO-URI (PS3.18 9): {@code wado?requestType=WADO&studyUID=&seriesUID=&objectUID=&contentType=application/dicom}
  * answers the instance as one application/dicom body, as stored or, with {@code transferSyntax}, converted
- * among the uncompressed transfer syntaxes. Rendered content types (image/jpeg, the default) are not served
- * yet: 406.
+ * among the uncompressed transfer syntaxes. Rendered content types (image/jpeg, the default, and image/png) are
+ * served by {@link Rendered} (dicom-image).
  */
 final class WadoUri {
 
@@ -33,7 +33,15 @@ final class WadoUri {
         String contentType = request.getParameter("contentType");
         if (contentType == null || contentType.isBlank()
                 || List.of(contentType.split(",")).stream().noneMatch(c -> c.trim().startsWith(MediaType.DICOM))) {
-            throw WebException.notAcceptable("only contentType=application/dicom is served (rendered images come later)");
+            // a rendered image (PS3.18 9.2: image/jpeg when contentType is absent)
+            String rendered = contentType == null || contentType.isBlank() ? "image/jpeg"
+                    : List.of(contentType.split(",")).stream().map(String::trim)
+                            .filter(c -> c.equals("image/jpeg") || c.equals("image/png")).findFirst()
+                            .orElseThrow(() -> WebException.notAcceptable(
+                                    "contentType is application/dicom, image/jpeg or image/png"));
+            new Rendered(archive, new Wado(archive, null, Integer.MAX_VALUE)).wadoUri(study, series, object, rendered,
+                    request, response);
+            return;
         }
         Wado wado = new Wado(archive, null, Integer.MAX_VALUE);
         InstanceLocation i = wado.locate(study, series, object).get(0);

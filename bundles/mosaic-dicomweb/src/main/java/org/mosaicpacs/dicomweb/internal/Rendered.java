@@ -1,0 +1,287 @@
+package org.mosaicpacs.dicomweb.internal;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.mosaicpacs.api.index.InstanceLocation;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.storage.StorageException;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.image.Decompressor;
+import org.mosaicpacs.dicom.image.FrameRaster;
+import org.mosaicpacs.dicom.image.ImageDescriptor;
+import org.mosaicpacs.dicom.image.ImageEncoder;
+import org.mosaicpacs.dicom.image.PixelDataDecoder;
+import org.mosaicpacs.dicom.image.PixelDataException;
+import org.mosaicpacs.dicom.image.RenderParameters;
+import org.mosaicpacs.dicom.image.Renderer;
+import org.mosaicpacs.dicom.image.UnsupportedTransferSyntaxException;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+
+/**
+ * Pixel data for people and for decoders, with dicom-image: WADO-RS {@code /rendered} of an instance or a frame
+ * and {@code /thumbnail} of an instance, series or study (PS3.18 8.3.5: {@code window}, {@code viewport},
+ * {@code quality}; JPEG by default, PNG on request), WADO-URI {@code contentType=image/jpeg|image/png}
+ * ({@code windowCenter}, {@code windowWidth}, {@code rows}, {@code columns}, {@code imageQuality},
+ * {@code frameNumber}), and frames of compressed instances decoded to {@code application/octet-stream}.
+ */
+final class Rendered {
+
+    /** The size a thumbnail fits in when the request names no viewport. */
+    static final int THUMBNAIL_SIZE = 128;
+
+    private static final PixelDataDecoder DECODER = new PixelDataDecoder();
+    private static final Renderer RENDERER = new Renderer(DECODER);
+
+    private final Archive archive;
+    private final Wado wado;
+
+    Rendered(Archive archive, Wado wado) {
+        this.archive = archive;
+        this.wado = wado;
+    }
+
+    /** {@code /rendered} and {@code /thumbnail} of one instance; {@code frame} 1-based, 0 for the first. */
+    void instance(String study, String series, String instance, int frame, boolean thumbnail,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        InstanceLocation i = wado.locate(study, series, instance).get(0);
+        RenderParameters p = parameters(request, thumbnail).withFrame(Math.max(0, frame - 1));
+        send(i, load(i), p, request, response);
+    }
+
+    /** {@code /thumbnail} of a study or series: a representative instance (the middle image of the first series). */
+    void representative(String study, String series, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        List<InstanceLocation> all = wado.locate(study, series, null);
+        List<InstanceLocation> images = new ArrayList<>();
+        String firstSeries = null;
+        for (InstanceLocation i : all) {
+            if (isImageClass(i.sopClassUID())) {
+                if (firstSeries == null) {
+                    firstSeries = i.seriesInstanceUID();
+                }
+                if (i.seriesInstanceUID().equals(firstSeries)) {
+                    images.add(i);
+                }
+            }
+        }
+        if (images.isEmpty()) {
+            throw WebException.notFound("no image in " + (series != null ? "series " + series : "study " + study));
+        }
+        InstanceLocation chosen = images.get(images.size() / 2);
+        Loaded loaded = load(chosen);
+        if (!loaded.ds().contains(Tag.PixelData)) {
+            throw WebException.notFound("the representative instance " + chosen.sopInstanceUID() + " has no pixels");
+        }
+        send(chosen, loaded, parameters(request, true), request, response);
+    }
+
+    /** WADO-URI with a rendered content type. */
+    void wadoUri(String study, String series, String object, String contentType, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        InstanceLocation i = wado.locate(study, series, object).get(0);
+        RenderParameters p = RenderParameters.DEFAULT;
+        try {
+            String c = request.getParameter("windowCenter");
+            String w = request.getParameter("windowWidth");
+            if (c != null || w != null) {
+                if (c == null || w == null) {
+                    throw WebException.badRequest("windowCenter and windowWidth go together");
+                }
+                p = p.withWindow(Double.parseDouble(c.trim()), Double.parseDouble(w.trim()), null);
+            }
+            String rows = request.getParameter("rows");
+            String columns = request.getParameter("columns");
+            if (rows != null || columns != null) {
+                p = p.withViewport(columns == null ? 0 : Integer.parseInt(columns.trim()),
+                        rows == null ? 0 : Integer.parseInt(rows.trim()));
+            }
+            String q = request.getParameter("imageQuality");
+            if (q != null) {
+                p = p.withQuality(Integer.parseInt(q.trim()));
+            }
+            String f = request.getParameter("frameNumber");
+            if (f != null) {
+                p = p.withFrame(Integer.parseInt(f.trim()) - 1);
+            }
+        } catch (IllegalArgumentException e) {
+            throw WebException.badRequest("bad rendering parameter: " + e.getMessage());
+        }
+        write(i, load(i), p, contentType, response);
+    }
+
+    /**
+     * Frames of a compressed instance, each a part of a multipart/related response: decoded to native
+     * little-endian pixels ({@code application/octet-stream}) or, with {@code storedForm}, as stored (all the
+     * fragments of each frame, found with the offset table or the frame start markers) in the part type the Accept
+     * header allows.
+     */
+    void frames(InstanceLocation i, List<Integer> numbers, boolean storedForm, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        Loaded loaded = load(i);
+        String partType = storedForm
+                ? Wado.framePartType(DicomWebServlet.accept(request), loaded.ts(), false)
+                : MediaType.OCTET_STREAM + "; transfer-syntax=" + org.mosaicpacs.dicom.data.UID.ExplicitVRLittleEndian;
+        List<byte[]> frames = new ArrayList<>();
+        try {
+            ImageDescriptor d = ImageDescriptor.of(loaded.ds());
+            // all frames are made before the response starts, so that an error is still a status code
+            for (int n : numbers) {
+                frames.add(storedForm ? PixelDataDecoder.compressedFrame(loaded.ds(), n - 1)
+                        : Decompressor.nativeFrame(DECODER.decode(loaded.ds(), loaded.ts(), n - 1), d));
+            }
+        } catch (PixelDataException e) {
+            throw failure(i, e);
+        }
+        response.setStatus(200);
+        MultipartWriter parts = new MultipartWriter(response.getOutputStream());
+        response.setContentType(parts.contentType(partType.substring(0, partType.indexOf(';'))));
+        for (byte[] f : frames) {
+            parts.startPart(partType, null);
+            parts.stream().write(f);
+        }
+        parts.finish();
+    }
+
+    /**
+     * Whether an Accept header asks for the frames of an instance stored compressed in {@code stored} as
+     * uncompressed octet streams: the first range that names {@code application/octet-stream} (as the type or the
+     * multipart part type) with no transfer syntax or an uncompressed one, before any range that accepts the stored
+     * form ({@code transfer-syntax=*} or the stored syntax).
+     */
+    static boolean wantsDecodedFrames(List<MediaType> accept, String stored) {
+        for (MediaType m : accept) {
+            String ts = m.parameter("transfer-syntax");
+            if (ts != null && (ts.equals("*") || ts.equals(stored))) {
+                return false;
+            }
+            boolean multipart = m.type().equals(MediaType.MULTIPART_RELATED);
+            String part = multipart ? m.partType() : m.type();
+            if (MediaType.OCTET_STREAM.equals(part) && (ts == null || Wado.uncompressed(ts))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // -------------------------------------------------------------------------------------------------
+
+    record Loaded(Attributes ds, String ts) {
+    }
+
+    /** The whole instance, pixel data included (bounded by the toolkit's read limits). */
+    private Loaded load(InstanceLocation i) throws IOException {
+        StorageBackend storage = archive.storage(i.location().storageId());
+        try (InputStream in = storage.read(i.location().key())) {
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
+            dis.readFileMetaInformation();
+            Attributes ds = dis.readDataset();
+            return new Loaded(ds, dis.getTransferSyntax());
+        } catch (StorageException e) {
+            throw WebException.unavailable("instance " + i.sopInstanceUID() + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean isImageClass(String sopClass) {
+        return !sopClass.startsWith("1.2.840.10008.5.1.4.1.1.88.") && !sopClass.startsWith("1.2.840.10008.5.1.4.1.1.11.")
+                && !sopClass.startsWith("1.2.840.10008.5.1.4.1.1.104.") && !sopClass.equals("1.2.840.10008.5.1.4.1.1.66");
+    }
+
+    /** The PS3.18 8.3.5.1 query parameters. */
+    static RenderParameters parameters(HttpServletRequest request, boolean thumbnail) {
+        RenderParameters p = RenderParameters.DEFAULT;
+        if (thumbnail) {
+            p = p.withViewport(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+        }
+        try {
+            String window = request.getParameter("window");
+            if (window != null) {
+                String[] w = window.split(",");
+                if (w.length < 2 || w.length > 3) {
+                    throw WebException.badRequest("window is center,width[,function]: '" + window + "'");
+                }
+                String function = w.length == 3 ? w[2].trim().toUpperCase(Locale.ROOT).replace('-', '_') : null;
+                p = p.withWindow(Double.parseDouble(w[0].trim()), Double.parseDouble(w[1].trim()), function);
+            }
+            String viewport = request.getParameter("viewport");
+            if (viewport != null) {
+                String[] v = viewport.split(",");
+                if (v.length != 2) {
+                    throw WebException.badRequest("viewport is vw,vh (a source region is not supported): '" + viewport
+                            + "'");
+                }
+                p = p.withViewport(Integer.parseInt(v[0].trim()), Integer.parseInt(v[1].trim()));
+            }
+            String quality = request.getParameter("quality");
+            if (quality != null) {
+                p = p.withQuality(Integer.parseInt(quality.trim()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw WebException.badRequest("bad rendering parameter: " + e.getMessage());
+        }
+        return p;
+    }
+
+    private void send(InstanceLocation i, Loaded loaded, RenderParameters p, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
+        String type = null;
+        for (MediaType m : DicomWebServlet.accept(request)) {
+            if (m.accepts("image/jpeg")) {
+                type = "image/jpeg";
+                break;
+            }
+            if (m.accepts("image/png")) {
+                type = "image/png";
+                break;
+            }
+        }
+        if (type == null) {
+            throw WebException.notAcceptable("rendered images are image/jpeg or image/png");
+        }
+        write(i, loaded, p, type, response);
+    }
+
+    private void write(InstanceLocation i, Loaded loaded, RenderParameters p, String type,
+            HttpServletResponse response) throws IOException {
+        if (!loaded.ds().contains(Tag.PixelData)) {
+            throw WebException.badRequest("instance " + i.sopInstanceUID() + " has no pixel data to render");
+        }
+        BufferedImage img;
+        try {
+            ImageDescriptor d = ImageDescriptor.of(loaded.ds());
+            if (p.frame() >= d.numberOfFrames()) {
+                throw WebException.notFound("instance " + i.sopInstanceUID() + " has " + d.numberOfFrames()
+                        + " frame(s), not " + (p.frame() + 1));
+            }
+            img = RENDERER.render(loaded.ds(), loaded.ts(), p);
+        } catch (PixelDataException e) {
+            throw failure(i, e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (type.equals("image/png")) {
+            ImageEncoder.writePng(img, out);
+        } else {
+            ImageEncoder.writeJpeg(img, p.quality(), out);
+        }
+        response.setStatus(200);
+        response.setContentType(type);
+        response.setContentLength(out.size());
+        out.writeTo(response.getOutputStream());
+    }
+
+    private static WebException failure(InstanceLocation i, PixelDataException e) {
+        if (e instanceof UnsupportedTransferSyntaxException) {
+            return new WebException(501, "instance " + i.sopInstanceUID() + ": " + e.getMessage());
+        }
+        return new WebException(500, "the pixel data of instance " + i.sopInstanceUID() + " cannot be decoded: "
+                + e.getMessage());
+    }
+}

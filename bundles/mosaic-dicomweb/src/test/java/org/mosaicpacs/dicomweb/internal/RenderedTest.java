@@ -1,0 +1,189 @@
+package org.mosaicpacs.dicomweb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.image.PixelDataDecoder;
+import org.mosaicpacs.dicom.image.RenderParameters;
+import org.mosaicpacs.dicom.image.Renderer;
+import org.mosaicpacs.dicom.io.DicomInputStream;
+
+/**
+ * /rendered, /thumbnail, WADO-URI image/jpeg and decoded frames through the real servlet, index and storage: what
+ * comes back decodes as an image equal to dicom-image's rendering of the stored file (PNG: identical), parameters
+ * are honoured, bad ones answered 400/404/406/501 with a message.
+ */
+class RenderedTest {
+
+    private static final String STUDY = "1.2.77";
+    private static final String SERIES = "1.2.77.1";
+    private static final String PATH = "/studies/" + STUDY + "/series/" + SERIES + "/instances/";
+
+    @TempDir
+    Path temp;
+
+    private Fixture web;
+    private Path single;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        web = new Fixture(temp);
+        Path in = temp.resolve("in");
+        Attributes ct = TestData.ct(STUDY, SERIES, "1.2.77.1.1", "DOE^JANE", "P7", "20240105", 1, 1);
+        ct.setString(Tag.WindowCenter, org.mosaicpacs.dicom.data.VR.DS, "2000");
+        ct.setString(Tag.WindowWidth, org.mosaicpacs.dicom.data.VR.DS, "3000");
+        single = TestData.write(in, ct, UID.ExplicitVRLittleEndian);
+        web.store(single);
+        web.store(TestData.write(in, TestData.ct(STUDY, SERIES, "1.2.77.1.2", "DOE^JANE", "P7", "20240105", 2, 3),
+                UID.ExplicitVRBigEndian));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        web.close();
+    }
+
+    private static BufferedImage image(HttpResponse<byte[]> r) throws Exception {
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertTrue(img != null, "the body is an image");
+        return img;
+    }
+
+    private static Attributes read(Path file) throws Exception {
+        try (DicomInputStream in = new DicomInputStream(file)) {
+            return in.readDataset();
+        }
+    }
+
+    @Test
+    void renderedInstanceAsPngIsTheToolkitsRendering() throws Exception {
+        HttpResponse<byte[]> r = web.get(PATH + "1.2.77.1.1/rendered", "Accept", "image/png");
+        assertEquals("image/png", r.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage png = image(r);
+        BufferedImage expected = new Renderer(new PixelDataDecoder()).render(read(single), UID.ExplicitVRLittleEndian,
+                RenderParameters.DEFAULT);
+        assertEquals(24, png.getWidth());
+        assertEquals(32, png.getHeight());
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 24; x++) {
+                assertEquals(expected.getRaster().getSample(x, y, 0), png.getRaster().getSample(x, y, 0));
+            }
+        }
+        // a window from the request changes the image
+        BufferedImage narrow = image(web.get(PATH + "1.2.77.1.1/rendered?window=100,10", "Accept", "image/png"));
+        assertTrue(narrow.getRaster().getSample(23, 31, 0) == 255 || narrow.getRaster().getSample(23, 31, 0) == 0);
+    }
+
+    @Test
+    void jpegByDefaultWithQualityAndViewport() throws Exception {
+        HttpResponse<byte[]> r = web.get(PATH + "1.2.77.1.2/frames/3/rendered?viewport=12,100&quality=50");
+        assertEquals("image/jpeg", r.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage img = image(r);
+        assertEquals(12, img.getWidth());
+        assertEquals(16, img.getHeight());
+        HttpResponse<byte[]> best = web.get(PATH + "1.2.77.1.2/frames/3/rendered?viewport=12,100&quality=100");
+        assertTrue(best.body().length > r.body().length, "quality 100 is larger than quality 50");
+    }
+
+    @Test
+    void thumbnailsOfInstanceSeriesAndStudyFitTheDefaultSize() throws Exception {
+        for (String p : List.of(PATH + "1.2.77.1.1/thumbnail", "/studies/" + STUDY + "/series/" + SERIES + "/thumbnail",
+                "/studies/" + STUDY + "/thumbnail")) {
+            BufferedImage img = image(web.get(p));
+            assertEquals(128, img.getHeight(), p);
+            assertEquals(96, img.getWidth(), p);
+        }
+        assertEquals(404, web.get("/studies/9.9.9/thumbnail").statusCode());
+    }
+
+    @Test
+    void badRequestsAreAnsweredWithAStatusAndAMessage() throws Exception {
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?window=abc").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?window=40,0").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?quality=0").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,0,0,5,5").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/frames/x/rendered").statusCode());
+        HttpResponse<byte[]> missing = web.get(PATH + "1.2.77.1.1/frames/2/rendered");
+        assertEquals(404, missing.statusCode());
+        assertTrue(Fixture.text(missing).contains("1 frame"), Fixture.text(missing));
+        assertEquals(406, web.get(PATH + "1.2.77.1.1/rendered", "Accept", "image/gif").statusCode());
+        assertEquals(404, web.get(PATH + "1.2.77.1.99/rendered").statusCode());
+        assertEquals(501, web.get("/studies/" + STUDY + "/rendered").statusCode());
+    }
+
+    @Test
+    void wadoUriJpeg() throws Exception {
+        String q = "/wado?requestType=WADO&studyUID=" + STUDY + "&seriesUID=" + SERIES + "&objectUID=1.2.77.1.2";
+        BufferedImage img = image(web.get(q + "&contentType=image%2Fjpeg&rows=64&columns=64&frameNumber=2"));
+        assertEquals(64, img.getHeight());
+        assertEquals(48, img.getWidth());
+        assertEquals("image/png", web.get(q + "&contentType=image%2Fpng").headers().firstValue("Content-Type").orElse(""));
+        assertEquals(400, web.get(q + "&contentType=image%2Fjpeg&windowCenter=40").statusCode());
+        assertEquals(406, web.get(q + "&contentType=image%2Fgif").statusCode());
+    }
+
+    private static Path corpus() {
+        String c = System.getProperty("MOSAIC_CORPUS", System.getenv("MOSAIC_CORPUS"));
+        return c == null || c.isBlank() || !Files.isDirectory(Path.of(c, "variants")) ? null : Path.of(c);
+    }
+
+    private String instancePath(Attributes ds) {
+        return "/studies/" + ds.getString(Tag.StudyInstanceUID) + "/series/" + ds.getString(Tag.SeriesInstanceUID)
+                + "/instances/" + ds.getString(Tag.SOPInstanceUID);
+    }
+
+    @Test
+    void compressedCorpusInstances() throws Exception {
+        Path corpus = corpus();
+        assumeTrue(corpus != null, "MOSAIC_CORPUS is not set");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dcmdrle")), "dcmtk is not installed");
+        // RLE frames decoded on request are the native frames of dcmtk's decompression
+        Path rle = corpus.resolve("variants/us/rle.dcm");
+        web.store(rle);
+        Attributes ds = read(rle);
+        Path dcmtk = temp.resolve("us-native.dcm");
+        Process p = new ProcessBuilder("/usr/bin/dcmdrle", rle.toString(), dcmtk.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        byte[] nativePixels = read(dcmtk).getBytes(Tag.PixelData, false);
+        int frameLength = ds.getInt(Tag.Rows, 0) * ds.getInt(Tag.Columns, 0) * 3;
+        HttpResponse<byte[]> r = web.get(instancePath(ds) + "/frames/2,5", "Accept",
+                "multipart/related; type=\"application/octet-stream\"");
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        List<Fixture.Part> parts = Fixture.multipart(r);
+        assertArrayEquals(java.util.Arrays.copyOfRange(nativePixels, frameLength, 2 * frameLength), parts.get(0).content());
+        assertArrayEquals(java.util.Arrays.copyOfRange(nativePixels, 4 * frameLength, 5 * frameLength),
+                parts.get(1).content());
+        // ... and still as stored with transfer-syntax=*
+        HttpResponse<byte[]> stored = web.get(instancePath(ds) + "/frames/2", "Accept",
+                "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
+        assertEquals("application/octet-stream; transfer-syntax=" + UID.RLELossless,
+                Fixture.multipart(stored).get(0).headers().get("content-type"));
+        // a JPEG instance renders; a JPEG 2000 one is refused with 501 and a reason
+        Path jpeg = corpus.resolve("variants/ct/jpeg-lossless-sv1.dcm");
+        web.store(jpeg);
+        BufferedImage img = image(web.get(instancePath(read(jpeg)) + "/rendered", "Accept", "image/png"));
+        assertEquals(read(jpeg).getInt(Tag.Columns, 0), img.getWidth());
+        Path j2k = corpus.resolve("variants/sc8/j2k-lossless.dcm");
+        web.store(j2k);
+        HttpResponse<byte[]> refused = web.get(instancePath(read(j2k)) + "/rendered");
+        assertEquals(501, refused.statusCode());
+        assertTrue(Fixture.text(refused).contains("JPEG 2000"), Fixture.text(refused));
+    }
+}
