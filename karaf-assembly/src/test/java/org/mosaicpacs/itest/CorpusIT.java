@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -318,31 +317,35 @@ class CorpusIT {
     }
 
     /**
-     * Malformed content that parses, which the archive acknowledges today although issue 5 asks for a failure
-     * status: see {@link #malformedContentIsRefused()}.
+     * Malformed content that parses: refused by the archive's content validation (mosaic-archive
+     * {@code validateContent}): values against PS3.5 (A9xx), Pixel Data against the image and its transfer syntax
+     * (Cxxx). storescu re-encodes what it sends, so some defects never reach the archive: a duplicate or an
+     * out-of-order tag (dcmtk keeps one element, in order), an odd-length string (dcmtk pads it), a sequence whose
+     * length is too small, binary values of odd length: for those ("ANY") the test prints what the archive answered
+     * and checks only that a failure left nothing and a success was stored and indexed.
      */
     private static final Map<String, String> CONTENT = new LinkedHashMap<>();
     static {
-        CONTENT.put("duplicate-tag.dcm", "A9");
-        CONTENT.put("tags-out-of-order.dcm", "A9");
+        CONTENT.put("duplicate-tag.dcm", "ANY");
+        CONTENT.put("tags-out-of-order.dcm", "ANY");
+        CONTENT.put("odd-length-string-unpadded.dcm", "ANY");
+        CONTENT.put("sequence-length-smaller-than-items.dcm", "ANY");
         CONTENT.put("invalid-dates-times.dcm", "A9");
-        CONTENT.put("odd-length-fd.dcm", "A9");
-        CONTENT.put("odd-length-string-unpadded.dcm", "A9");
-        CONTENT.put("odd-length-us.dcm", "A9");
+        CONTENT.put("odd-length-fd.dcm", "ANY");
+        CONTENT.put("odd-length-us.dcm", "ANY");
         CONTENT.put("patientid-control-chars.dcm", "A9");
-        CONTENT.put("pixel-data-frames-mismatch.dcm", "A9");
-        CONTENT.put("pixel-data-too-long.dcm", "A9");
-        CONTENT.put("pixel-data-too-short.dcm", "A9");
-        CONTENT.put("pixel-zero-rows.dcm", "A9");
-        CONTENT.put("sequence-length-smaller-than-items.dcm", "A9");
         CONTENT.put("unknown-charset.dcm", "A9");
-        CONTENT.put("encapsulated-garbage-jpeg.dcm", "A9");
+        CONTENT.put("pixel-data-frames-mismatch.dcm", "C");
+        CONTENT.put("pixel-data-too-long.dcm", "C");
+        CONTENT.put("pixel-data-too-short.dcm", "C");
+        CONTENT.put("pixel-zero-rows.dcm", "C");
+        CONTENT.put("encapsulated-garbage-jpeg.dcm", "C");
     }
 
     @Test
     @Order(5)
     void malformedFilesAreAnsweredWithAFailureAndLeaveNothingBehind() throws Exception {
-        // every file but those of CONTENT (see the disabled test below); a file not named in EXPECTED (a newer corpus)
+        // every file but those of CONTENT (see the test below); a file not named in EXPECTED (a newer corpus)
         // must get a failure status of either class, as issue 5 asks
         Set<String> names = new TreeSet<>(malformed.stream().map(r -> r.file().getFileName().toString()).toList());
         names.removeAll(CONTENT.keySet());
@@ -364,10 +367,6 @@ class CorpusIT {
 
     @Test
     @Order(6)
-    @Disabled("gap: issue 5 asks for a failure status for every malformed file; the archive stores these as received "
-            + "(0000) without checking their content (duplicate or unordered tags, invalid DA/TM, odd lengths for FD/US/LO, "
-            + "control characters in LO, random bytes as a JPEG fragment, pixel data length vs Rows/Columns/NumberOfFrames, SQ length overrun, unknown "
-            + "SpecificCharacterSet). Enable once mosaic-archive validates content, or change the issue's wording.")
     void malformedContentIsRefused() throws Exception {
         sendMalformed(CONTENT.keySet(), true);
     }
@@ -418,6 +417,7 @@ class CorpusIT {
                 case "C" -> assertEquals(0xc000, code & 0xf000, name + ": cannot understand (Cxxx), was " + status);
                 case "A9" -> assertEquals(0xa900, code & 0xff00, name + ": data set does not match SOP class (A9xx), was " + status);
                 case "OK" -> assertEquals(0x0000, code, name + ": stored, was " + status);
+                case "ANY" -> System.out.println("CorpusIT: " + name + " (what storescu makes of it): " + status);
                 default -> fail(expected);
             }
         }

@@ -167,7 +167,9 @@ final class Distribution {
             return List.of();
         }
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile).sorted().toList();
+            // each object is a file named by its hash, beside a <hash>.key file holding its key (for listing)
+            return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".key"))
+                    .sorted().toList();
         }
     }
 

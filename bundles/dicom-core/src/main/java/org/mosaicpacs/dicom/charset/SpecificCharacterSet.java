@@ -95,6 +95,17 @@ public final class SpecificCharacterSet {
      * @param codes the values of (0008,0005), may be null or contain nulls
      * @return the character set, never null
      */
+    /**
+     * Whether one value of Specific Character Set (0008,0005) is recognised: a Defined Term of PS3.3
+     * C.12.1.1.2, or one of the spellings {@link #valueOf} reads as one. Used to refuse data sets that
+     * declare a character set nobody can decode.
+     *
+     * @since 0.2.0
+     */
+    public static boolean isDefinedTerm(String value) {
+        return Term.lookup(value) != null;
+    }
+
     public static SpecificCharacterSet valueOf(String... codes) {
         if (codes == null || codes.length == 0) {
             return ASCII;

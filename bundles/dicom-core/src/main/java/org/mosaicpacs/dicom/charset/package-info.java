@@ -6,7 +6,7 @@
  * <p>The entry point is {@link org.mosaicpacs.dicom.charset.SpecificCharacterSet}; it never throws
  * on a wrong declaration or on invalid bytes.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package org.mosaicpacs.dicom.charset;
 
 import org.osgi.annotation.versioning.Version;

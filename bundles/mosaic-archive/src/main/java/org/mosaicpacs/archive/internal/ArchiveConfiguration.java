@@ -33,6 +33,13 @@ public @interface ArchiveConfiguration {
                     + "is spooled to a file in the journal directory first (slower, same result).")
     int maxHeaderKiB() default 16 * 1024;
 
+    @AttributeDefinition(name = "Validate content",
+            description = "Refuse instances whose values break the encoding rules of PS3.5 (binary lengths, dates and "
+                    + "times, control characters, UIDs, unknown Specific Character Set) or whose Pixel Data does not "
+                    + "match Rows, Columns, Bits Allocated and Number of Frames, or is not the codestream its transfer "
+                    + "syntax says. Off: such instances are stored as received.")
+    boolean validateContent() default true;
+
     @AttributeDefinition(name = "Check the index against storage at start",
             description = "Once the index and the storage are present, check in the background that every indexed "
                     + "instance has its stored object; those without are reported (log WARN, health detail), never deleted.")

@@ -65,7 +65,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
         this.pipeline = new IngestPipeline(new IngestPipeline.Settings(storageId, configuration.duplicatePolicy(),
                 configuration.requirePatientID(), Coercion.parseAll(configuration.coercions()),
-                Math.max(64, configuration.maxHeaderKiB()) * 1024L),
+                Math.max(64, configuration.maxHeaderKiB()) * 1024L, configuration.validateContent()),
                 () -> index, backends::get, () -> listeners, journal);
         this.checkAtStart = configuration.checkAtStart();
         reconcile();

@@ -63,13 +63,18 @@ final class IngestPipeline implements IngestService {
 
     /** What the pipeline works with; the component passes its dynamic references. */
     record Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions,
-                    long maxHeaderBytes) {
+                    long maxHeaderBytes, boolean validateContent) {
 
         /** The default header limit of a received stream: 16 MiB. */
         static final long MAX_HEADER_BYTES = 16L << 20;
 
         Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions) {
             this(storageId, policy, requirePatientID, coercions, MAX_HEADER_BYTES);
+        }
+
+        Settings(String storageId, DuplicatePolicy policy, boolean requirePatientID, List<Coercion> coercions,
+                 long maxHeaderBytes) {
+            this(storageId, policy, requirePatientID, coercions, maxHeaderBytes, true);
         }
     }
 
@@ -90,7 +95,7 @@ final class IngestPipeline implements IngestService {
     }
 
     /** The file meta information and header of a received instance, as parsed. */
-    private record Header(Attributes fmi, Attributes dataset, String tsuid, long end) {
+    private record Header(Attributes fmi, Attributes dataset, String tsuid, long end, long fmiEnd) {
     }
 
     /**
@@ -138,9 +143,12 @@ final class IngestPipeline implements IngestService {
         // position counts inflated bytes), so it is cut where the reading stopped
         int end = ts.isDeflated() ? read : (int) header.end();
         return store(header, origin, () -> {
-            InputStream tail = new TailCheck(new SequenceInputStream(recorder.recorded(end, read), stream), ts);
+            InputStream tail = new TailCheck(new SequenceInputStream(recorder.recorded(end, read), stream), ts,
+                    pixels(header, ts));
             InputStream head = coerced ? encode(header) : recorder.recorded(0, end);
-            return new SequenceInputStream(head, tail);
+            InputStream whole = new SequenceInputStream(head, tail);
+            // a deflated data set is checked by inflating it on the way (TailCheck cannot follow it)
+            return ts.isDeflated() && settings.validateContent() ? new DeflateCheck(whole, header.fmiEnd()) : whole;
         });
     }
 
@@ -199,9 +207,10 @@ final class IngestPipeline implements IngestService {
     private static Header readHeader(DicomInputStream in) throws IOException {
         in.setLimits(DicomReadLimits.DEFAULT);
         Attributes fmi = in.readFileMetaInformation();
+        long fmiEnd = in.position();
         String tsuid = in.getTransferSyntax();
         Attributes dataset = in.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
-        return new Header(fmi, dataset, tsuid, in.position());
+        return new Header(fmi, dataset, tsuid, in.position(), fmiEnd);
     }
 
     /** A failure outcome for a header that must not be stored, or null. */
@@ -250,10 +259,12 @@ final class IngestPipeline implements IngestService {
             return store(header, origin, () -> coercedCopy(file, header.fmi(), header.dataset(), header.tsuid()));
         }
         if (ts.isDeflated()) {
-            return store(header, origin, () -> Files.newInputStream(file));
+            return store(header, origin, () -> settings.validateContent()
+                    ? new DeflateCheck(Files.newInputStream(file), header.fmiEnd()) : Files.newInputStream(file));
         }
         return store(header, origin, () -> {
-            InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(header.end())), ts);
+            InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(header.end())), ts,
+                    pixels(header, ts));
             InputStream head = coerced ? encode(header) : new BoundedInputStream(Files.newInputStream(file), header.end());
             return new SequenceInputStream(head, tail);
         });
@@ -386,7 +397,12 @@ final class IngestPipeline implements IngestService {
                 return "missing Patient ID";
             }
         }
-        return null;
+        return settings.validateContent() ? ContentValidator.problem(header) : null;
+    }
+
+    /** What Pixel Data must be, checked while it streams past, when content validation is on. */
+    private TailCheck.Pixels pixels(Header header, TransferSyntax ts) {
+        return settings.validateContent() ? TailCheck.Pixels.of(header.dataset(), ts) : TailCheck.Pixels.NONE;
     }
 
     /** The file with coerced attributes: the whole data set read and written again in its transfer syntax. */

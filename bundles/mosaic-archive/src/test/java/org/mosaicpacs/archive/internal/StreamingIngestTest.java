@@ -333,7 +333,10 @@ class StreamingIngestTest {
         if (UID.JPEGBaseline8Bit.equals(tsuid)) {
             Fragments frags = new Fragments(VR.OB, false, 3);
             frags.add(new byte[0]);
-            frags.add(pattern(pixelBytes / 2));
+            byte[] first = pattern(pixelBytes / 2);
+            first[0] = (byte) 0xFF; // a JPEG codestream starts with SOI
+            first[1] = (byte) 0xD8;
+            frags.add(first);
             frags.add(pattern(pixelBytes / 2));
             ds.setFragments(Tag.PixelData, frags);
         } else {
