@@ -1,6 +1,9 @@
 package org.mosaicpacs.dicomweb.internal;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -148,7 +151,7 @@ final class Wado {
 
     void metadata(String study, String series, String instance, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
-        List<InstanceLocation> instances = locate(study, series, instance == null ? null : instance);
+        List<InstanceLocation> instances = locate(study, series, instance);
         if (DicomWebServlet.accept(request).stream()
                 .noneMatch(m -> m.accepts(MediaType.DICOM_JSON) || m.type().equals("application/json"))) {
             throw WebException.notAcceptable("metadata is served as application/dicom+json");
@@ -206,8 +209,8 @@ final class Wado {
                 if (bytes == null) {
                     throw WebException.notFound("instance " + instance + " has no binary value for " + spec);
                 }
-                sendBulk(request, response, () -> new java.io.ByteArrayInputStream(bytes), bytes.length,
-                        (from, n) -> new java.io.ByteArrayInputStream(bytes, (int) from, (int) n));
+                sendBulk(request, response, () -> new ByteArrayInputStream(bytes), bytes.length,
+                        (from, n) -> new ByteArrayInputStream(bytes, (int) from, (int) n));
                 return;
             }
             BulkData b = (BulkData) value;
@@ -448,7 +451,7 @@ final class Wado {
     }
 
     private static byte[] fragments(Fragments f) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int k = 1; k < f.size(); k++) {
             if (f.get(k) instanceof byte[] bytes) {
                 out.writeBytes(bytes);
@@ -502,7 +505,7 @@ final class Wado {
     }
 
     /** Keeps the response stream open when a writer closes. */
-    static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+    static final class NonClosingOutputStream extends FilterOutputStream {
         NonClosingOutputStream(OutputStream out) {
             super(out);
         }
