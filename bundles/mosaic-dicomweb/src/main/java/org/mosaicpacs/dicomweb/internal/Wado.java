@@ -42,6 +42,8 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
 final class Wado {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** The largest object converted to another transfer syntax (it is read into memory). */
+    static final long MAX_CONVERTED_BYTES = 256L * 1024 * 1024;
     private static final Pattern OFFSET_LENGTH = Pattern.compile("(\\d{1,18})-(\\d{1,18})");
 
     private final Archive archive;
@@ -69,6 +71,7 @@ final class Wado {
                         + ", which the Accept header does not allow and which cannot be converted (ask for "
                         + "multipart/related; type=\"application/dicom\"; transfer-syntax=*)");
             }
+            checkConvertible(i, ts);
             syntaxes.put(i, ts);
         }
         String base = DicomWebServlet.baseURL(request);
@@ -140,6 +143,19 @@ final class Wado {
             }
         }
         return null;
+    }
+
+    /**
+     * A converted instance is held in memory while it is written: objects larger than
+     * {@value #MAX_CONVERTED_BYTES} bytes are only sent as stored (406 otherwise), so that one request
+     * cannot exhaust the heap.
+     */
+    static void checkConvertible(InstanceLocation i, String ts) {
+        if (!ts.equals(i.location().transferSyntaxUID()) && i.location().size() > MAX_CONVERTED_BYTES) {
+            throw WebException.notAcceptable("instance " + i.sopInstanceUID() + " (" + i.location().size()
+                    + " bytes) is too large to convert from " + i.location().transferSyntaxUID()
+                    + ": ask for its stored transfer syntax (transfer-syntax=*)");
+        }
     }
 
     static boolean uncompressed(String ts) {

@@ -206,6 +206,9 @@ class StowTest {
         }
         assertEquals(header.size() + pixelHeader.length + pixelBytes, n);
         assertArrayEquals(sent.digest(), received.digest(), "the same bytes came back");
+        HttpResponse<byte[]> convert = web.get("/wado?requestType=WADO&studyUID=1.3.6&seriesUID=1.3.6.1&objectUID=1.3.6.1.1"
+                + "&contentType=application/dicom&transferSyntax=" + UID.ImplicitVRLittleEndian);
+        assertEquals(406, convert.statusCode(), "too large to convert in memory: refused, not an OutOfMemoryError");
     }
 
     private static Attributes dataset(byte[] part10) throws IOException {
