@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,16 +178,20 @@ final class Wado {
         for (InstanceLocation i : instances) {
             bySeries.computeIfAbsent(i.seriesInstanceUID(), k -> new ArrayList<>()).add(i);
         }
+        // every series' metadata is made ready before the answer starts, so that a failure is a status code
+        List<Path> files = new ArrayList<>();
+        for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
+            List<InstanceLocation> all = instance == null ? e.getValue() : locate(study, e.getKey(), null);
+            files.add(metadata.prepare(archive, study, e.getKey(), all));
+        }
         String base = DicomWebServlet.baseURL(request);
         response.setStatus(200);
         response.setContentType(MediaType.DICOM_JSON);
         try (OutputStream out = DicomWebServlet.body(request, response, true)) {
             out.write('[');
             boolean[] first = {true};
-            for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
-                List<InstanceLocation> all = instance == null ? e.getValue()
-                        : locate(study, e.getKey(), null);
-                metadata.forEach(archive, study, e.getKey(), all, instance, json -> {
+            for (Path file : files) {
+                MetadataStore.forEach(file, instance, json -> {
                     if (!first[0]) {
                         out.write(',');
                     }

@@ -56,6 +56,7 @@ class CorpusStowTest {
         int stored = 0;
         int failed = 0;
         int compared = 0;
+        int seriesChecked = 0;
         try (Fixture web = new Fixture(temp)) {
             for (int from = 0; from < files.size(); from += BATCH) {
                 List<Path> batch = files.subList(from, Math.min(from + BATCH, files.size()));
@@ -98,9 +99,18 @@ class CorpusStowTest {
                 }
             }
             assertTrue(web.get("/studies?limit=1").statusCode() == 200, "still answering");
+            // the metadata of every stored series can be built and read
+            for (Attributes series : Fixture.jsonArray(web.get("/series?limit=1000").body())) {
+                String url = "/studies/" + series.getString(Tag.StudyInstanceUID) + "/series/"
+                        + series.getString(Tag.SeriesInstanceUID) + "/metadata";
+                HttpResponse<byte[]> m = web.get(url);
+                assertEquals(200, m.statusCode(), url + ": " + Fixture.text(m));
+                assertEquals(series.getInt(Tag.NumberOfSeriesRelatedInstances, -1), Fixture.jsonArray(m.body()).size(), url);
+                seriesChecked++;
+            }
         }
         System.out.println("CorpusStowTest: " + files.size() + " files, " + stored + " stored, " + failed
-                + " refused, " + compared + " retrieved byte for byte");
+                + " refused, " + compared + " retrieved byte for byte, metadata of " + seriesChecked + " series");
         assertTrue(stored > 0 && compared > 0);
     }
 
