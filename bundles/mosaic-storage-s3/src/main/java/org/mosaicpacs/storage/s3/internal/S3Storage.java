@@ -37,6 +37,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -458,13 +459,18 @@ final class S3Storage implements AutoCloseable {
             return where + " answered HTTP " + s3e.statusCode() + (code.isEmpty() ? "" : " " + code)
                     + (message.isEmpty() ? "" : ": " + message) + hint;
         }
+        if (e instanceof ApiCallTimeoutException) {
+            return "no answer from " + where + " in time: " + e.getMessage();
+        }
         if (e instanceof SdkClientException) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return "cannot reach " + where + " (after " + settings.retries() + " retries): "
-                    + (root == e ? e.getMessage() : root.toString());
+            String why = root == e ? e.getMessage() : root.toString();
+            return root instanceof IOException
+                    ? "cannot reach " + where + " (after " + settings.retries() + " retries): " + why
+                    : "the request to " + where + " failed: " + why;
         }
         return where + ": " + e.getMessage();
     }
