@@ -77,6 +77,12 @@ final class ArchiveAE implements Closeable {
                     Path spoolDirectory) {
     }
 
+    /**
+     * The Maximum Length the AE advertises for the PDUs it receives, and its cap on those it sends (the
+     * peer's advertised maximum applies too): 256 KiB.
+     */
+    static final int MAX_PDU_LENGTH = 256 * 1024;
+
     /** The query/retrieve information models served. */
     static final List<String> FIND_MODELS = List.of(UID.PatientRootQueryRetrieveInformationModelFind,
             UID.StudyRootQueryRetrieveInformationModelFind);
@@ -118,7 +124,9 @@ final class ArchiveAE implements Closeable {
         executor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("mosaic-dimse-timer"));
 
-        Connection connection = new Connection(settings.bindAddress(), settings.port());
+        Connection connection = new Connection(settings.bindAddress(), settings.port())
+                // fewer, larger P-DATA-TF PDUs than the 16 KiB default: less per-PDU work on big images
+                .setMaxPduLengthReceive(MAX_PDU_LENGTH).setMaxPduLengthSend(MAX_PDU_LENGTH);
         if (settings.responseTimeoutMillis() > 0) {
             connection.setResponseTimeout(settings.responseTimeoutMillis());
         }

@@ -82,6 +82,7 @@ record NetworkSettings(int tlsPort, SSLContext sslContext, List<String> tlsProto
     Connection tlsConnection(Connection plain) {
         return new Connection(plain.getHostname(), tlsPort).setTls(true).setSslContext(sslContext)
                 .setTlsProtocols(tlsProtocols.toArray(String[]::new)).setTlsNeedClientAuth(tlsNeedClientAuth)
-                .setResponseTimeout(plain.getResponseTimeout()).setIdleTimeout(plain.getIdleTimeout());
+                .setResponseTimeout(plain.getResponseTimeout()).setIdleTimeout(plain.getIdleTimeout())
+                .setMaxPduLengthReceive(plain.getMaxPduLengthReceive()).setMaxPduLengthSend(plain.getMaxPduLengthSend());
     }
 }

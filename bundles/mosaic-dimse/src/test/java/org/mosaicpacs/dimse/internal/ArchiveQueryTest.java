@@ -200,6 +200,17 @@ class ArchiveQueryTest {
     }
 
     @Test
+    void theArchiveAdvertisesLargePdus() throws Exception {
+        sample(100, false);
+        AssociateRQBuilder rq = new AssociateRQBuilder("MOSAIC", "SCU").addContext(UID.Verification);
+        try (DimseAssociation as = DimseAssociation.connect(new Connection().setMaxPduLengthSend(1 << 20)
+                .setResponseTimeout(30_000), archive.remote(), rq.build(), null, archive.executor, archive.scheduler)) {
+            assertEquals(ArchiveAE.MAX_PDU_LENGTH, as.association().maxPduLengthSend(),
+                    "what we may send is what the archive advertised");
+        }
+    }
+
+    @Test
     void relationalQueriesOnlyWhenNegotiated() throws Exception {
         sample(100, false);
         Attributes imageByName = keys("IMAGE", Tag.PatientName, "Doe^Jane", Tag.SOPInstanceUID, "");
