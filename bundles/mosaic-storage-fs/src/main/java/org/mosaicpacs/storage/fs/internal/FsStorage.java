@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * its final name (which fails if the name exists: objects are never overwritten), and the directory is
  * flushed too. Directory flushes go through a {@link DirectorySync}: concurrent writes into the same
  * directory share one flush (group sync). The first write into a directory since the start also flushes
- * the directories above it, up to {@code root}, so that a directory created for it (by this write, a
- * concurrent one or one that crashed before its flush) is durable in its parent before the write returns.
+ * its parent (and so on up, while a directory is not yet known durable, never above {@code root}), so that
+ * a directory created for it (by this write, a concurrent one or one that crashed before its flush) is
+ * durable in its parent before the write returns.
  *
  * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), named before the object gets
  * its name, so that {@link #list} can give the keys back (a hash cannot be reversed). A key
@@ -64,7 +65,7 @@ final class FsStorage {
     private final int depth;
     private final Clock clock = Clock.systemUTC();
     private final DirectorySync directories;
-    /** Directories whose path is known durable (flushed up to root since the start); bounded. */
+    /** Directories whose name is known durable in their parent (flushed since the start); bounded. */
     private final java.util.Set<Path> durablePaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_DURABLE_PATHS = 1 << 17;
 
@@ -157,18 +158,19 @@ final class FsStorage {
         }
     }
 
-    /** Flushes the directories above {@code dir} up to {@code root}, once per directory since the start. */
+    /**
+     * Makes the name of {@code dir} (and of the directories above it) durable in its parent: flushes the
+     * parent of each directory not yet known durable, from {@code dir} up, and stops at the first one known
+     * durable (flushed in its parent since the start), or at {@code root}.
+     */
     private void makePathDurable(Path dir) throws IOException {
-        if (durablePaths.contains(dir)) {
-            return;
-        }
-        for (Path d = dir; !d.equals(root); d = d.getParent()) {
+        for (Path d = dir; !d.equals(root) && !durablePaths.contains(d); d = d.getParent()) {
             directories.sync(d.getParent());
+            if (durablePaths.size() >= MAX_DURABLE_PATHS) {
+                durablePaths.clear(); // costs some flushes again, never a missing one
+            }
+            durablePaths.add(d);
         }
-        if (durablePaths.size() >= MAX_DURABLE_PATHS) {
-            durablePaths.clear(); // costs some flushes again, never a missing one
-        }
-        durablePaths.add(dir);
     }
 
     private static void writeFully(Path file, byte[] bytes) throws IOException {

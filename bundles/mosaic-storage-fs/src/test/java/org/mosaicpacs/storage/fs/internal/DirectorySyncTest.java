@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -150,6 +151,7 @@ class DirectorySyncTest {
 
         assertEquals(List.of(leaf, leaf.getParent(), s.root()), flushed,
                 "the object's folder, then the new folders' names in their parents");
+        assertTrue(Files.isDirectory(leaf));
         assertEquals(s.root(), leaf.getParent().getParent());
 
         // a second object in the same folder: only the folder (its path is durable already)
@@ -157,6 +159,13 @@ class DirectorySyncTest {
         StorageKey second = sameFolder(s, first);
         s.write(second, new ByteArrayInputStream(new byte[] {4}));
         assertEquals(List.of(leaf), flushed);
+
+        // an object in a new folder under the same first-level folder: that folder's parent is known durable
+        flushed.clear();
+        StorageKey third = sameFirstLevelOtherFolder(s, first);
+        s.write(third, new ByteArrayInputStream(new byte[] {5}));
+        Path otherLeaf = s.pathOf(third).getParent();
+        assertEquals(List.of(otherLeaf, leaf.getParent()), flushed);
 
         // a delete flushes the folder
         flushed.clear();
@@ -170,6 +179,18 @@ class DirectorySyncTest {
         FsStorage s = new FsStorage("fs-test", temp.resolve("root"), false, 2, flushed::add);
         s.write(StorageKey.forInstance("1.2.3", "1.2.3.4", "1.2.3.4.5", "1"), new ByteArrayInputStream(new byte[] {1}));
         assertEquals(List.of(), flushed);
+    }
+
+    /** A key whose object lands in another folder under the same first-level folder as {@code other}'s. */
+    private static StorageKey sameFirstLevelOtherFolder(FsStorage s, StorageKey other) {
+        Path folder = s.pathOf(other).getParent();
+        for (int i = 2; ; i++) {
+            StorageKey k = StorageKey.forInstance("1.2.3", "1.2.3.4", "1.2.3.4.6", Integer.toString(i));
+            Path f = s.pathOf(k).getParent();
+            if (!f.equals(folder) && f.getParent().equals(folder.getParent())) {
+                return k;
+            }
+        }
     }
 
     /** A key whose object lands in the same folder as {@code other}'s (found by trying revisions). */
