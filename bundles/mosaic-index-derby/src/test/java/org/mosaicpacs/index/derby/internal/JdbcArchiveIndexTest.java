@@ -534,4 +534,24 @@ class JdbcArchiveIndexTest {
                 m.get(0).getStrings(Tag.SOPClassesInStudy));
         assertEquals(5, m.get(0).getInt(Tag.NumberOfStudyRelatedSeries, -1));
     }
+
+    @Test
+    void studyQueriesDrivenFromTheirSelectiveKeyMatchAsBefore() throws Exception {
+        sample();
+        store(instance("P1", "Doe^John", "1.2.9", "20210301", "090000", "1.2.9.1", "CT", "1.2.9.1.1", 1));
+        // Patient ID (patient first), with and without a date range
+        assertEquals(List.of("1.2.1", "1.2.9"), studies(study(keys(Tag.PatientID, "P1"))));
+        assertEquals(List.of("1.2.9"), studies(study(keys(Tag.PatientID, "P1", Tag.StudyDate, "20210101-"))));
+        assertEquals(List.of("1.2.1"), studies(study(keys(Tag.PatientID, "P1", Tag.StudyDate, "20200110",
+                Tag.StudyTime, "1000-1100"))));
+        // Patient Name with a leading literal, case-sensitive and not, with a date range
+        assertEquals(List.of("1.2.1", "1.2.9"), studies(study(keys(Tag.PatientName, "Doe^J*"))));
+        assertEquals(List.of("1.2.1", "1.2.3"), studies(study(keys(Tag.PatientName, "doe^j*",
+                Tag.StudyDate, "20200101-20201231")).withCaseInsensitivePN()));
+        assertEquals(List.of(), studies(study(keys(Tag.PatientName, "Doe^J*", Tag.StudyDate, "20150101-20151231"))));
+        // Study Instance UIDs (study first), with a patient condition too
+        assertEquals(List.of("1.2.1", "1.2.2"), studies(study(keys(Tag.StudyInstanceUID, "1.2.2\\1.2.1"))));
+        assertEquals(List.of("1.2.9"), studies(study(keys(Tag.StudyInstanceUID, "1.2.9", Tag.PatientID, "P1"))));
+        assertEquals(List.of(), studies(study(keys(Tag.StudyInstanceUID, "1.2.9", Tag.PatientID, "AX1"))));
+    }
 }
