@@ -13,10 +13,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The ingest journal: one small file per instance in flight, made durable before its bytes are written
- * to storage and deleted once the index has committed it (or the written copy was deleted again). After
- * a crash, the files left name objects that may be in storage without an index row; reconciliation
- * deletes those the index does not point to.
+ * The ingest journal: one small file per instance in flight, written before its bytes are written to
+ * storage and deleted once the index has committed it (or the written copy was deleted again). After a
+ * crash, the files left name objects that may be in storage without an index row; reconciliation deletes
+ * those the index does not point to.
+ *
+ * <p>An intent is not flushed (no fsync of the file or of the folder): it serves only the garbage
+ * collection of copies that were never acknowledged. The acknowledgement of an instance waits for its
+ * object (fsync of the object and of its folder) and its index commit, never for its intent. A power cut
+ * may lose an intent, or leave it torn; the object it named, if it reached the device, then has no index
+ * row and no intent: an orphan, never acknowledged, that {@code mosaic:check --repair} finds and deletes
+ * (orphans older than its grace period). Nothing acknowledged depends on an intent, so none is lost. A
+ * plain crash of the process (no power cut) loses nothing: the intent is in the kernel's page cache.
  */
 final class IngestJournal {
 
@@ -36,7 +44,7 @@ final class IngestJournal {
         return directory;
     }
 
-    /** Records an intent durably (file and folder flushed). */
+    /** Records an intent (not flushed: see the class comment). */
     Intent begin(String storageId, String key, String studyUID, String seriesUID, String sopUID) throws IOException {
         Path file = directory.resolve(UUID.randomUUID() + SUFFIX);
         String text = String.join("\n", storageId, key, studyUID, seriesUID, sopUID) + "\n";
@@ -45,9 +53,7 @@ final class IngestJournal {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
         }
-        syncDirectory();
         return new Intent(file, storageId, key, studyUID, seriesUID, sopUID);
     }
 
@@ -74,19 +80,12 @@ final class IngestJournal {
                 if (lines.size() >= 5) {
                     list.add(new Intent(f, lines.get(0), lines.get(1), lines.get(2), lines.get(3), lines.get(4)));
                 } else {
-                    // torn before its flush completed: nothing was written to storage yet
+                    // torn (written, never flushed, then a power cut): its object, if any, is an orphan
+                    // for mosaic:check
                     Files.deleteIfExists(f);
                 }
             }
         }
         return list;
-    }
-
-    private void syncDirectory() {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // not every platform can open a directory; the file itself is flushed
-        }
     }
 }

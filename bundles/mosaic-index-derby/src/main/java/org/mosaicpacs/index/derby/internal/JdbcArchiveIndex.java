@@ -192,12 +192,17 @@ final class JdbcArchiveIndex implements ArchiveIndex {
             p.setBytes(11, DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.IMAGE))));
             p.executeUpdate();
         }
-        recountSeries(c, seriesPk);
-        if (existing != null && existing.seriesPk() != seriesPk) {
-            recountSeries(c, existing.seriesPk());
-        }
-        for (long pk : studies) {
-            recountStudy(c, pk);
+        if (existing == null && series[1] == studyPk) {
+            // the common case, a new instance: the aggregates grow by it, without counting the study again
+            addToAggregates(c, studyPk, seriesPk, series[2] == 1, cut(ds.getString(Tag.Modality), 16), cuid);
+        } else {
+            recountSeries(c, seriesPk);
+            if (existing != null && existing.seriesPk() != seriesPk) {
+                recountSeries(c, existing.seriesPk());
+            }
+            for (long pk : studies) {
+                recountStudy(c, pk);
+            }
         }
         if (existing != null) {
             return new StoreOutcome(StoreOutcome.Result.REPLACED, incoming, Optional.of(existing.location().location()));
@@ -260,13 +265,13 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.STUDY))));
     }
 
-    /** Returns {series pk, its study pk}. */
+    /** Returns {series pk, its study pk, 1 when this call created it (else 0)}. */
     private static long[] findOrCreateSeries(Connection c, Attributes ds, long studyPk, String seriesUID) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT pk, study_fk FROM series WHERE series_iuid = ?")) {
             p.setString(1, seriesUID);
             try (ResultSet rs = p.executeQuery()) {
                 if (rs.next()) {
-                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                    return new long[] {rs.getLong(1), rs.getLong(2), 0};
                 }
             }
         }
@@ -277,7 +282,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 cut(ds.getString(Tag.BodyPartExamined), 16),
                 Matching.normDateOrNull(ds.getString(Tag.PerformedProcedureStepStartDate)),
                 DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.SERIES))));
-        return new long[] {pk, studyPk};
+        return new long[] {pk, studyPk, 1};
     }
 
     private static void lockStudy(Connection c, long studyPk) throws SQLException {
@@ -319,6 +324,51 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         }
         update(c, "UPDATE study SET num_series = ?, num_instances = ?, mods_in_study = ?, cuids_in_study = ? WHERE pk = ?",
                 seriesPks.size(), instances, cut(joinMulti(modalities), 1000), cut(joinMulti(classes), 4000), studyPk);
+    }
+
+    /**
+     * Adds one new instance to the aggregates of its series and study (whose row this transaction holds):
+     * the same values as {@link #recountSeries} and {@link #recountStudy} would give, without reading the
+     * study's other series and instances. A new series adds its modality (a series' modality is that of its
+     * first instance); the instance adds its SOP class. Lists cut at their column's length are counted again.
+     */
+    private static void addToAggregates(Connection c, long studyPk, long seriesPk, boolean newSeries, String modality,
+                                        String cuid) throws SQLException {
+        update(c, "UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?", seriesPk);
+        String mods;
+        String cuids;
+        try (PreparedStatement p = c.prepareStatement("SELECT mods_in_study, cuids_in_study FROM study WHERE pk = ?")) {
+            p.setLong(1, studyPk);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("study " + studyPk + " vanished inside its own transaction");
+                }
+                mods = rs.getString(1);
+                cuids = rs.getString(2);
+            }
+        }
+        if (mods.length() >= 1000 || cuids.length() >= 4000) {
+            recountSeries(c, seriesPk); // already counted above: recountSeries only sets it again
+            recountStudy(c, studyPk);
+            return;
+        }
+        Set<String> modalities = splitMulti(mods);
+        if (newSeries && modality != null && !modality.isEmpty()) {
+            modalities.add(modality);
+        }
+        Set<String> classes = splitMulti(cuids);
+        classes.add(cuid);
+        update(c, "UPDATE study SET num_series = num_series + ?, num_instances = num_instances + 1, mods_in_study = ?,"
+                        + " cuids_in_study = ? WHERE pk = ?",
+                newSeries ? 1 : 0, cut(joinMulti(modalities), 1000), cut(joinMulti(classes), 4000), studyPk);
+    }
+
+    private static Set<String> splitMulti(String joined) {
+        Set<String> values = new TreeSet<>();
+        if (joined != null && joined.length() > 2) {
+            values.addAll(List.of(joined.substring(1, joined.length() - 1).split("\\|")));
+        }
+        return values;
     }
 
     private static String joinMulti(Set<String> values) {

@@ -29,6 +29,10 @@ final class QueryPlan {
     private final StringBuilder where = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
     private final List<Integer> javaKeys = new ArrayList<>();
+    /** The patient index a single Patient ID or Patient Name (prefix) condition can drive a study query from. */
+    private String patientIndex;
+    /** Whether the query names its studies by Study Instance UID. */
+    private boolean byStudyUID;
     private String sql;
 
     private QueryPlan(QueryRequest request) {
@@ -105,6 +109,10 @@ final class QueryPlan {
 
         StringBuilder s = new StringBuilder("SELECT p.attrs AS p_attrs");
         StringBuilder from = new StringBuilder(" FROM patient p");
+        if (level == QueryLevel.STUDY && (byStudyUID || patientIndex != null)) {
+            studyJoinOrder(s);
+            return;
+        }
         if (level == QueryLevel.PATIENT) {
             s.append(", (SELECT COUNT(*) FROM study x WHERE x.patient_fk = p.pk) AS p_studies");
         }
@@ -133,6 +141,54 @@ final class QueryPlan {
         sql = s.toString();
     }
 
+    /**
+     * A study-level query with a selective key: the join order is fixed so that Derby starts from it, not
+     * from a broad key (a date range of a year is thousands of studies that are each fetched and joined to
+     * their patient before the patient's name is tested). Study Instance UIDs: their studies (unique index),
+     * then the patient of each. A Patient ID or a Patient Name with a leading literal part: the patients
+     * through that index, then their studies through {@code study_patient_ix} (patient, date, time), whose
+     * date and time ranges are tested in the index.
+     */
+    private void studyJoinOrder(StringBuilder s) {
+        s.append(", s.attrs AS s_attrs, s.mods_in_study, s.cuids_in_study, s.num_series, s.num_instances AS s_instances");
+        if (byStudyUID) {
+            s.append(" FROM -- DERBY-PROPERTIES joinOrder=FIXED\n study s, patient p");
+        } else {
+            s.append(" FROM -- DERBY-PROPERTIES joinOrder=FIXED\n patient p -- DERBY-PROPERTIES index=")
+                    .append(patientIndex)
+                    .append("\n, study s -- DERBY-PROPERTIES index=study_patient_ix\n");
+        }
+        s.append(" WHERE (s.patient_fk = p.pk)");
+        if (where.length() > 0) {
+            s.append(" AND ").append(where);
+        }
+        s.append(" ORDER BY s.pk");
+        sql = s.toString();
+    }
+
+    /** Notes a key that can drive a study-level query (see {@link #studyJoinOrder}). */
+    private void noteDriver(Col col, String[] values) {
+        if (col.kind() == Columns.Kind.UID && col.expr().equals("s.study_iuid")) {
+            byStudyUID = true;
+            return;
+        }
+        if (values.length != 1 || !leadingLiteral(values[0].strip())) {
+            return;
+        }
+        if (col.expr().equals("p.pat_id")) {
+            patientIndex = "patient_id_ix";
+        } else if (col.expr().equals("p.pat_name") && patientIndex == null) {
+            String family = Columns.pnGroups(values[0].strip())[0];
+            if (leadingLiteral(family)) {
+                patientIndex = request.caseInsensitivePN() ? "patient_name_norm_ix" : "patient_name_ix";
+            }
+        }
+    }
+
+    private static boolean leadingLiteral(String v) {
+        return !v.isEmpty() && v.charAt(0) != '*' && v.charAt(0) != '?';
+    }
+
     private static void requireSingle(Attributes keys, int tag) throws IndexException {
         String[] v = keys.getStrings(tag);
         if (v == null || v.length != 1 || v[0].isEmpty() || Matching.hasWildcard(v[0])) {
@@ -150,6 +206,7 @@ final class QueryPlan {
 
     /** One condition per key: its values OR-ed (a list), each value single, wildcard or range as its kind says. */
     private void condition(Col col, String[] values) throws IndexException {
+        noteDriver(col, values);
         List<String> alternatives = new ArrayList<>();
         if (col.kind() == Columns.Kind.UID) {
             StringBuilder in = new StringBuilder(col.expr()).append(" IN (");

@@ -52,7 +52,7 @@ class JdbcArchiveIndexTest {
         dataSource.setDatabaseName("memory:index" + DATABASES.incrementAndGet());
         dataSource.setCreateDatabase("create");
         index = new JdbcArchiveIndex(dataSource, new DerbyDialect());
-        assertEquals(1, index.migrate());
+        assertEquals(2, index.migrate());
     }
 
     // ---- data sets ---------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ class JdbcArchiveIndexTest {
 
     @Test
     void migrationsRunTwiceAndConcurrentlyApplyOnce() throws Exception {
-        assertEquals(1, index.migrate());
+        assertEquals(2, index.migrate());
         EmbeddedDataSource fresh = new EmbeddedDataSource();
         fresh.setDatabaseName("memory:migrate" + DATABASES.incrementAndGet());
         fresh.setCreateDatabase("create");
@@ -160,7 +160,7 @@ class JdbcArchiveIndexTest {
                 runs.add(pool.submit(() -> new JdbcArchiveIndex(fresh, new DerbyDialect()).migrate()));
             }
             for (Future<Integer> run : runs) {
-                assertEquals(1, run.get());
+                assertEquals(2, run.get());
             }
         } finally {
             pool.shutdownNow();
@@ -168,9 +168,9 @@ class JdbcArchiveIndexTest {
         try (Connection c = fresh.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_version")) {
             rs.next();
-            assertEquals(1, rs.getInt(1));
+            assertEquals(2, rs.getInt(1));
         }
-        assertEquals(1, count("SELECT COUNT(*) FROM schema_version"));
+        assertEquals(2, count("SELECT COUNT(*) FROM schema_version"));
     }
 
     @Test
@@ -491,7 +491,7 @@ class JdbcArchiveIndexTest {
         DerbyArchiveIndex component = new DerbyArchiveIndex(dataSource, null);
         assertEquals("index", component.name());
         assertEquals(org.mosaicpacs.api.health.HealthState.UP, component.health().state());
-        assertEquals("schema version 1", component.health().detail());
+        assertEquals("schema version 2", component.health().detail());
         component.store(instance("P1", "Doe", "1.2.1", "20200101", "", "1.2.1.1", "CT", "1.2.1.1.1", 1),
                 at("1.2.1.1.1", "1"), DuplicatePolicy.REJECT);
         assertEquals(1, component.locate("1.2.1", null, null).size());
@@ -506,5 +506,52 @@ class JdbcArchiveIndexTest {
         List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "", Tag.PatientName, "", Tag.PatientID, "")));
         assertEquals(List.of("Anon^One", "Anon^Two"), values(m, Tag.PatientName));
         assertEquals(List.of("1.2.6"), studies(study(keys(Tag.PatientName, "*Two"))));
+    }
+
+    @Test
+    void aggregatesAddedPerInstanceEqualACount() throws Exception {
+        // new instances take the incremental path; a replacement into another series, the full recount
+        for (int i = 0; i < 12; i++) {
+            String series = "1.4.1." + (i % 4);
+            String modality = i % 4 == 3 ? "MR" : i % 4 == 2 ? "" : "CT";
+            Attributes ds = instance("PA", "Agg^Regate", "1.4.1", "20200101", "", series, modality, "1.4.1.9." + i, i);
+            if (i == 7) {
+                ds.setString(Tag.SOPClassUID, VR.UI, UID.SecondaryCaptureImageStorage);
+            }
+            store(ds);
+        }
+        index.store(instance("PA", "Agg^Regate", "1.4.1", "20200101", "", "1.4.1.5", "US", "1.4.1.9.0", 0),
+                at("1.4.1.9.0", "2"), DuplicatePolicy.REPLACE);
+        assertEquals(count("SELECT COUNT(*) FROM series WHERE study_fk = (SELECT pk FROM study WHERE study_iuid = '1.4.1')"),
+                count("SELECT num_series FROM study WHERE study_iuid = '1.4.1'"));
+        assertEquals(12, count("SELECT num_instances FROM study WHERE study_iuid = '1.4.1'"));
+        assertEquals(0, count("SELECT COUNT(*) FROM series se WHERE se.num_instances"
+                + " <> (SELECT COUNT(*) FROM instance i WHERE i.series_fk = se.pk)"));
+        List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "1.4.1", Tag.ModalitiesInStudy, "",
+                Tag.SOPClassesInStudy, "", Tag.NumberOfStudyRelatedSeries, "")));
+        assertArrayEquals(new String[] {"CT", "MR", "US"}, m.get(0).getStrings(Tag.ModalitiesInStudy));
+        assertArrayEquals(new String[] {UID.CTImageStorage, UID.MRImageStorage, UID.SecondaryCaptureImageStorage},
+                m.get(0).getStrings(Tag.SOPClassesInStudy));
+        assertEquals(5, m.get(0).getInt(Tag.NumberOfStudyRelatedSeries, -1));
+    }
+
+    @Test
+    void studyQueriesDrivenFromTheirSelectiveKeyMatchAsBefore() throws Exception {
+        sample();
+        store(instance("P1", "Doe^John", "1.2.9", "20210301", "090000", "1.2.9.1", "CT", "1.2.9.1.1", 1));
+        // Patient ID (patient first), with and without a date range
+        assertEquals(List.of("1.2.1", "1.2.9"), studies(study(keys(Tag.PatientID, "P1"))));
+        assertEquals(List.of("1.2.9"), studies(study(keys(Tag.PatientID, "P1", Tag.StudyDate, "20210101-"))));
+        assertEquals(List.of("1.2.1"), studies(study(keys(Tag.PatientID, "P1", Tag.StudyDate, "20200110",
+                Tag.StudyTime, "1000-1100"))));
+        // Patient Name with a leading literal, case-sensitive and not, with a date range
+        assertEquals(List.of("1.2.1", "1.2.9"), studies(study(keys(Tag.PatientName, "Doe^J*"))));
+        assertEquals(List.of("1.2.1", "1.2.3"), studies(study(keys(Tag.PatientName, "doe^j*",
+                Tag.StudyDate, "20200101-20201231")).withCaseInsensitivePN()));
+        assertEquals(List.of(), studies(study(keys(Tag.PatientName, "Doe^J*", Tag.StudyDate, "20150101-20151231"))));
+        // Study Instance UIDs (study first), with a patient condition too
+        assertEquals(List.of("1.2.1", "1.2.2"), studies(study(keys(Tag.StudyInstanceUID, "1.2.2\\1.2.1"))));
+        assertEquals(List.of("1.2.9"), studies(study(keys(Tag.StudyInstanceUID, "1.2.9", Tag.PatientID, "P1"))));
+        assertEquals(List.of(), studies(study(keys(Tag.StudyInstanceUID, "1.2.9", Tag.PatientID, "AX1"))));
     }
 }

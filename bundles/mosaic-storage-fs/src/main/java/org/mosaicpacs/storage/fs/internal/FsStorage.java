@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A write goes to a temporary file in the object's directory, is flushed to the device, linked to
  * its final name (which fails if the name exists: objects are never overwritten), and the directory is
- * flushed too.
+ * flushed too. Directory flushes go through a {@link DirectorySync}: concurrent writes into the same
+ * directory share one flush (group sync). The first write into a directory since the start also flushes
+ * its parent (and so on up, while a directory is not yet known durable, never above {@code root}), so that
+ * a directory created for it (by this write, a concurrent one or one that crashed before its flush) is
+ * durable in its parent before the write returns.
  *
  * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), named before the object gets
  * its name, so that {@link #list} can give the keys back (a hash cannot be reversed). A key
@@ -60,8 +64,17 @@ final class FsStorage {
     private final boolean fsync;
     private final int depth;
     private final Clock clock = Clock.systemUTC();
+    private final DirectorySync directories;
+    /** Directories whose name is known durable in their parent (flushed since the start); bounded. */
+    private final java.util.Set<Path> durablePaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_DURABLE_PATHS = 1 << 17;
 
     FsStorage(String id, Path root, boolean fsync, int depth) throws IOException {
+        this(id, root, fsync, depth, FsStorage::forceDirectory);
+    }
+
+    /** With the directory flush given (tests count them). */
+    FsStorage(String id, Path root, boolean fsync, int depth, DirectorySync.Flusher flusher) throws IOException {
         if (depth < 0 || depth > 8) {
             throw new IllegalArgumentException("depth must be 0 to 8: " + depth);
         }
@@ -69,6 +82,7 @@ final class FsStorage {
         this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
         this.depth = depth;
+        this.directories = new DirectorySync(flusher);
         Files.createDirectories(this.root);
     }
 
@@ -126,7 +140,8 @@ final class FsStorage {
                     StandardCopyOption.REPLACE_EXISTING);
             publish(key, temp, target);
             if (fsync) {
-                forceDirectory(dir);
+                directories.sync(dir);
+                makePathDurable(dir);
             }
             return new StoredObject(id, key, size, HEX.formatHex(digest.digest()), clock.instant());
         } catch (StorageException e) {
@@ -140,6 +155,21 @@ final class FsStorage {
             } catch (IOException ignored) {
                 // a stray temporary file: harmless, named *.tmp, removed at the next start
             }
+        }
+    }
+
+    /**
+     * Makes the name of {@code dir} (and of the directories above it) durable in its parent: flushes the
+     * parent of each directory not yet known durable, from {@code dir} up, and stops at the first one known
+     * durable (flushed in its parent since the start), or at {@code root}.
+     */
+    private void makePathDurable(Path dir) throws IOException {
+        for (Path d = dir; !d.equals(root) && !durablePaths.contains(d); d = d.getParent()) {
+            directories.sync(d.getParent());
+            if (durablePaths.size() >= MAX_DURABLE_PATHS) {
+                durablePaths.clear(); // costs some flushes again, never a missing one
+            }
+            durablePaths.add(d);
         }
     }
 
@@ -204,7 +234,7 @@ final class FsStorage {
             boolean deleted = Files.deleteIfExists(file);
             Files.deleteIfExists(file.resolveSibling(file.getFileName() + KEY_SUFFIX));
             if (deleted && fsync) {
-                forceDirectory(file.getParent());
+                directories.sync(file.getParent());
             }
             return deleted;
         } catch (IOException e) {
