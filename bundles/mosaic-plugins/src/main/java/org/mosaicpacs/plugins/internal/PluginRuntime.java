@@ -428,7 +428,7 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
             if (answer[0] == null) {
                 throw new IllegalStateException("the endpoint answered null");
             }
-        });
+        }, false);
         return Optional.of(ok ? answer[0] : EndpointResponse.text(500, "plugin " + name + " failed to answer"));
     }
 

@@ -63,7 +63,7 @@ final class PluginWorker {
     boolean submit(String hook, Call call) {
         try {
             executor.execute(() -> {
-                timed(hook, call);
+                timed(hook, call, true);
             });
             return true;
         } catch (RejectedExecutionException e) {
@@ -72,12 +72,17 @@ final class PluginWorker {
         }
     }
 
-    /** Runs a call on the caller's thread with the same accounting (endpoints, interceptors). */
-    boolean timed(String hook, Call call) {
+    /**
+     * Runs a call on the caller's thread, counting failures and slow calls, and the call as delivered when
+     * {@code event} (HTTP requests to the plugin's endpoint are not events).
+     */
+    boolean timed(String hook, Call call, boolean event) {
         long start = System.nanoTime();
         try {
             call.run();
-            delivered.incrementAndGet();
+            if (event) {
+                delivered.incrementAndGet();
+            }
             return true;
         } catch (Exception | LinkageError | AssertionError e) {
             failures.incrementAndGet();
