@@ -69,6 +69,8 @@ public class ${pluginClass}IT {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
                 systemProperty("org.ops4j.pax.url.mvn.localRepository")
                         .value(System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")),
+                // on a loaded machine the test probe's invoker may take longer than Pax Exam's 10 s to appear
+                systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"),
                 // the plugin as `mvn package` made it
                 bundle(new File(System.getProperty("plugin.jar")).toURI().toString()),
                 // what bin/karaf passes on Java 9+
@@ -89,6 +91,10 @@ public class ${pluginClass}IT {
 
     @Test
     public void countsTheInstancesTheArchiveStores() throws Exception {
+        for (int i = 0; i < 900 && status("/health") != 200; i++) {
+            Thread.sleep(100);  // the archive answers 200 once booted with its index and storage up
+        }
+        assertEquals("GET /health", 200, status("/health"));
         awaitCount("{\"count\":0}");
 
         IngestService ingest = service(IngestService.class);
@@ -108,6 +114,18 @@ public class ${pluginClass}IT {
             Thread.sleep(100);
         }
         assertEquals(expected, last);
+    }
+
+    private static int status(String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL("http://localhost:"
+                    + System.getProperty("mosaic.http.port") + path).openConnection();
+            int status = c.getResponseCode();
+            c.disconnect();
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static String get(String path) {
