@@ -46,7 +46,9 @@ public class DistributionIT extends MosaicTestSupport {
 
     @Configuration
     public Option[] config() {
-        return distribution();
+        // On a loaded machine the probe's invoker can take longer than Pax Exam's 10 s to appear.
+        return org.ops4j.pax.exam.OptionUtils.combine(distribution(), org.ops4j.pax.exam.CoreOptions
+                .systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"));
     }
 
     @Test
@@ -146,21 +148,84 @@ public class DistributionIT extends MosaicTestSupport {
         await("the bundle to be uninstalled", () -> state("org.mosaicpacs.itest.dropin") == Bundle.UNINSTALLED);
     }
 
+    /**
+     * The plugin that the template generates, as a researcher uses it: dropped into deploy/ it counts what
+     * storescu sends and answers GET /plugins/instance-counter/count; a newer file replaces it (a new
+     * component, counting from 0); deleting the file removes it and its endpoint.
+     */
     @Test
-    public void pluginMadeFromTheTemplateJoinsTheHealthReportWhenDeployed() throws IOException {
+    public void pluginMadeFromTheTemplateCountsStoredInstancesLiveWhenDeployed() throws Exception {
         Path plugin = Path.of(System.getProperty("mosaic.template.plugin", "none"));
         Assume.assumeTrue("the plugin template's test did not run in this build", Files.isRegularFile(plugin));
         await("the archive to be up", () -> httpGet("/health").status() == 200);
-        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "space-check.jar");
-        Path partial = Files.createTempFile("space-check", ".tmp");
+        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "instance-counter.jar");
+        Path partial = Files.createTempFile("instance-counter", ".tmp");
         Files.copy(plugin, partial, StandardCopyOption.REPLACE_EXISTING);
         Files.move(partial, deployed, StandardCopyOption.REPLACE_EXISTING);
 
-        await("the plugin's check in /health", () -> httpGet("/health").body().contains("\"name\":\"free space of "));
-        assertEquals(200, httpGet("/health").status());
+        await("the plugin's endpoint", () -> httpGet("/plugins/instance-counter/count").status() == 200);
+        assertEquals("{\"count\":0}", httpGet("/plugins/instance-counter/count").body());
+        String list = executeCommand("mosaic:plugin-list --no-format");
+        assertTrue(list, list.contains("instance-counter\tinstance-counter\thttp-endpoint,instance-stored"));
+
+        Path files = Files.createTempDirectory("plugin-files");
+        storescu(PluginTestFiles.series(files.resolve("a"), "1.2.826.0.1.3680043.10.1077.7", 3));
+        await("the count to reach 3", () -> httpGet("/plugins/instance-counter/count").body().equals("{\"count\":3}"));
+        list = executeCommand("mosaic:plugin-list --no-format");
+        assertTrue(list, list.contains("instance-counter\tinstance-counter\thttp-endpoint,instance-stored\t0\t3\t0\t0\t0"));
+
+        long before = bundle("instance-counter").getLastModified();
+        partial = Files.createTempFile("instance-counter", ".tmp");
+        Files.copy(plugin, partial, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(partial, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(deployed).toMillis() + 10_000));
+        Files.move(partial, deployed, StandardCopyOption.REPLACE_EXISTING);
+        await("the bundle to be updated from the new file", () -> bundle("instance-counter").getLastModified() > before);
+        await("the new component, counting from 0",
+                () -> httpGet("/plugins/instance-counter/count").body().equals("{\"count\":0}"));
+        storescu(PluginTestFiles.series(files.resolve("b"), "1.2.826.0.1.3680043.10.1077.8", 2));
+        await("the new component to count 2", () -> httpGet("/plugins/instance-counter/count").body().equals("{\"count\":2}"));
 
         Files.delete(deployed);
-        await("the plugin's check to leave /health", () -> !httpGet("/health").body().contains("free space of "));
+        await("the endpoint to go", () -> httpGet("/plugins/instance-counter/count").status() == 404);
+        assertFalse(executeCommand("mosaic:plugin-list --no-format").contains("instance-counter"));
+        storescu(PluginTestFiles.series(files.resolve("c"), "1.2.826.0.1.3680043.10.1077.9", 1));
+        assertEquals("the archive stores on without the plugin", 6, storedInstances());
+    }
+
+    /** Sends the files to the archive AE with DCMTK's storescu, or through the IngestService without DCMTK. */
+    private void storescu(java.util.List<Path> files) throws Exception {
+        if (Files.isExecutable(Path.of("/usr/bin/storescu")) || Files.isExecutable(Path.of("/usr/local/bin/storescu"))) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("storescu", "-aec", "MOSAIC",
+                    "127.0.0.1", System.getProperty("mosaic.dicom.port")));
+            files.forEach(f -> command.add(f.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals("storescu: " + output, 0, p.waitFor());
+        } else {
+            org.mosaicpacs.api.ingest.IngestService ingest = service(org.mosaicpacs.api.ingest.IngestService.class, null);
+            for (Path f : files) {
+                assertTrue(ingest.ingest(f, new org.mosaicpacs.api.ingest.Origin("STORESCU", "MOSAIC", ""))
+                        .outcome().isAcknowledged());
+            }
+        }
+    }
+
+    private int storedInstances() {
+        String studies = executeCommand("mosaic:studies --no-format");
+        int total = 0;
+        for (String line : studies.split("\n")) {
+            if (line.contains("PLUGIN^TEST") || line.contains("PLUGIN-1")) {
+                String[] cells = line.split("\t");
+                total += Integer.parseInt(cells[cells.length - 1].trim());
+            }
+        }
+        return total;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
     }
 
     private int state(String symbolicName) {

@@ -1,55 +1,39 @@
 package ${package};
 
-import java.io.File;
+import java.util.concurrent.atomic.AtomicLong;
 
-import org.mosaicpacs.api.health.Health;
-import org.mosaicpacs.api.health.HealthIndicator;
-import org.mosaicpacs.api.health.HealthState;
-import org.osgi.service.component.annotations.Activate;
+import org.mosaicpacs.api.event.InstanceStored;
+import org.mosaicpacs.api.plugin.EndpointRequest;
+import org.mosaicpacs.api.plugin.EndpointResponse;
+import org.mosaicpacs.api.plugin.InstanceStoredHook;
+import org.mosaicpacs.api.plugin.PluginConstants;
+import org.mosaicpacs.api.plugin.PluginEndpoint;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * A Mosaic PACS plugin: one class implementing one interface of the Mosaic API.
+ * A Mosaic PACS plugin: a Declarative Services component that implements hooks of the Mosaic plugin API.
  *
- * <p>This one is a {@link HealthIndicator}: it reports DOWN in {@code GET /health} and
- * {@code mosaic:health} when a folder has less free space than configured. Replace the body with
- * your own work; the DS annotations make it a component that the archive finds on its own.
+ * <p>This one counts the instances the archive stores ({@link InstanceStoredHook}: called on this plugin's own
+ * thread after each instance is durable and indexed) and answers {@code GET /plugins/${artifactId}/count} with
+ * that number as JSON ({@link PluginEndpoint}). Replace the bodies with your own work; the hooks are described
+ * in the Mosaic PACS plugin guide (docs/plugin-guide.md).
  */
-@Component(service = HealthIndicator.class)
-@Designate(ocd = ${pluginClass}.Config.class)
-public class ${pluginClass} implements HealthIndicator {
+@Component(service = {InstanceStoredHook.class, PluginEndpoint.class},
+        property = PluginConstants.PLUGIN_NAME + "=${artifactId}")
+public class ${pluginClass} implements InstanceStoredHook, PluginEndpoint {
 
-    @ObjectClassDefinition(name = "${artifactId}", description = "Free space check of one folder")
-    public @interface Config {
+    private final AtomicLong stored = new AtomicLong();
 
-        @AttributeDefinition(name = "Folder", description = "The folder whose file system is checked")
-        String folder() default ".";
-
-        @AttributeDefinition(name = "Minimum free MiB", description = "Below this, the check reports DOWN")
-        long minimumFreeMiB() default 1024;
-    }
-
-    private final File folder;
-    private final long minimumFreeBytes;
-
-    @Activate
-    public ${pluginClass}(Config config) {
-        this.folder = new File(config.folder());
-        this.minimumFreeBytes = config.minimumFreeMiB() * 1024 * 1024;
+    @Override
+    public void instanceStored(InstanceStored event) {
+        stored.incrementAndGet();
     }
 
     @Override
-    public String name() {
-        return "free space of " + folder.getAbsolutePath();
-    }
-
-    @Override
-    public Health health() {
-        long free = folder.getUsableSpace();
-        String detail = (free / (1024 * 1024)) + " MiB free, " + (minimumFreeBytes / (1024 * 1024)) + " MiB needed";
-        return new Health(free >= minimumFreeBytes ? HealthState.UP : HealthState.DOWN, detail);
+    public EndpointResponse handle(EndpointRequest request) {
+        if (request.method().equals("GET") && request.path().equals("/count")) {
+            return EndpointResponse.json("{\"count\":" + stored.get() + "}");
+        }
+        return EndpointResponse.notFound("GET /plugins/${artifactId}/count is all this plugin answers");
     }
 }
