@@ -24,6 +24,8 @@ import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.BulkData;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.VR;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.json.DicomJsonWriter;
 import org.slf4j.Logger;
@@ -69,19 +71,25 @@ final class MetadataStore {
     }
 
     /**
-     * Gives {@code sink} the metadata of the instances of a series (or of one of them), building or
-     * rebuilding the series' file when it is missing or stale.
+     * The file with the metadata of a series, built or rebuilt first when it is missing or stale.
      *
      * @param instances every instance of the series, as the index has them now
-     * @param only      the SOP Instance UID of the one instance wanted, or null for all
      */
-    void forEach(Archive archive, String study, String series, List<InstanceLocation> instances, String only,
-                 Sink sink) throws IOException {
+    Path prepare(Archive archive, String study, String series, List<InstanceLocation> instances) throws IOException {
         Path file = file(study, series);
         String fingerprint = fingerprint(instances);
         if (!fresh(file, fingerprint)) {
             build(archive, file, fingerprint, instances);
         }
+        return file;
+    }
+
+    /**
+     * Gives {@code sink} the metadata of the instances in a file from {@link #prepare} (or of one of them).
+     *
+     * @param only the SOP Instance UID of the one instance wanted, or null for all
+     */
+    static void forEach(Path file, String only, Sink sink) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             in.readLine();
             String line;
@@ -137,15 +145,27 @@ final class MetadataStore {
 
     /** One instance as compact DICOM JSON: large values as BulkDataURIs under {@value #BASE}. */
     private String json(Archive archive, InstanceLocation i) throws IOException {
-        StorageBackend storage = archive.storage(i.location().storageId());
         Attributes ds;
-        try (InputStream in = storage.read(i.location().key())) {
-            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
-            dis.setBulkDataURI(URI.create("mosaic:stored")).setBulkDataThreshold(bulkDataThreshold);
-            dis.readFileMetaInformation();
-            ds = dis.readDataset();
-        } catch (StorageException e) {
-            throw new IOException("instance " + i.sopInstanceUID() + " cannot be read: " + e.getMessage(), e);
+        try {
+            ds = read(archive, i, false);
+        } catch (StorageException | WebException e) {
+            throw e; // the storage failed, not the object: nothing is cached
+        } catch (IOException | RuntimeException e) {
+            // an instance the ingest accepted (its header up to Pixel Data) but whose rest does not parse:
+            // its header still describes it; if even that fails, what the index knows
+            LOG.warn("metadata of instance {}: cannot read it whole ({}); giving its header", i.sopInstanceUID(), e.toString());
+            try {
+                ds = read(archive, i, true);
+            } catch (StorageException | WebException e2) {
+                throw e2;
+            } catch (IOException | RuntimeException e2) {
+                LOG.warn("metadata of instance {}: cannot read its header either ({})", i.sopInstanceUID(), e2.toString());
+                ds = new Attributes();
+                ds.setString(Tag.SOPClassUID, VR.UI, i.sopClassUID());
+                ds.setString(Tag.SOPInstanceUID, VR.UI, i.sopInstanceUID());
+                ds.setString(Tag.StudyInstanceUID, VR.UI, i.studyInstanceUID());
+                ds.setString(Tag.SeriesInstanceUID, VR.UI, i.seriesInstanceUID());
+            }
         }
         String instanceURI = BASE + "/studies/" + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID()
                 + "/instances/" + i.sopInstanceUID() + "/bulkdata/";
@@ -160,6 +180,16 @@ final class MetadataStore {
                 })
                 .write(ds);
         return text.toString().replace("\n", "");
+    }
+
+    private Attributes read(Archive archive, InstanceLocation i, boolean headerOnly) throws IOException {
+        StorageBackend storage = archive.storage(i.location().storageId());
+        try (InputStream in = storage.read(i.location().key())) {
+            DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
+            dis.setBulkDataURI(URI.create("mosaic:stored")).setBulkDataThreshold(bulkDataThreshold);
+            dis.readFileMetaInformation();
+            return headerOnly ? dis.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA) : dis.readDataset();
+        }
     }
 
     private Path file(String study, String series) {

@@ -123,6 +123,10 @@ record QidoQuery(QueryRequest request, int limit, int offset, boolean limitedByS
         int offset = number(single(parameters, "offset"), "offset", 0);
         String limitText = single(parameters, "limit");
         int limit = number(limitText, "limit", maxResults);
+        if (limit == 0) {
+            limit = maxResults; // no limit asked for: the server's maximum
+            limitText = null;
+        }
         boolean limitedByServer = limitText == null || limit > maxResults;
         return new QidoQuery(request, Math.min(limit, maxResults), offset, limitedByServer);
     }

@@ -149,12 +149,13 @@ final class Stow {
                 return new Result(CANNOT_UNDERSTAND, null, null, null, null);
             }
             ds = dis.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
-        } catch (HeadCapture.Full e) {
-            ds = null; // a header beyond the limit: the ingest reads it, without a check here
         } catch (MultipartReader.MalformedMultipartException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            return new Result(CANNOT_UNDERSTAND, null, null, null, null);
+            if (!head.full()) {
+                return new Result(CANNOT_UNDERSTAND, null, null, null, null);
+            }
+            ds = null; // a header beyond the limit: the ingest reads it, without a check here
         }
         String sopClass = ds == null ? null : ds.getString(Tag.SOPClassUID);
         String sopInstance = ds == null ? null : ds.getString(Tag.SOPInstanceUID);
@@ -217,6 +218,11 @@ final class Stow {
 
         byte[] captured() {
             return captured.toByteArray();
+        }
+
+        /** Whether the limit was reached (the header was not all read). */
+        boolean full() {
+            return captured.size() >= limit;
         }
 
         @Override

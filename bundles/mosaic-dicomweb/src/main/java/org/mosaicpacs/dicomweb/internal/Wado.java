@@ -1,11 +1,15 @@
 package org.mosaicpacs.dicomweb.internal;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +43,8 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
 final class Wado {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    /** The largest object converted to another transfer syntax (it is read into memory). */
+    static final long MAX_CONVERTED_BYTES = 256L * 1024 * 1024;
     private static final Pattern OFFSET_LENGTH = Pattern.compile("(\\d{1,18})-(\\d{1,18})");
 
     private final Archive archive;
@@ -66,6 +72,7 @@ final class Wado {
                         + ", which the Accept header does not allow and which cannot be converted (ask for "
                         + "multipart/related; type=\"application/dicom\"; transfer-syntax=*)");
             }
+            checkConvertible(i, ts);
             syntaxes.put(i, ts);
         }
         String base = DicomWebServlet.baseURL(request);
@@ -139,6 +146,19 @@ final class Wado {
         return null;
     }
 
+    /**
+     * A converted instance is held in memory while it is written: objects larger than
+     * {@value #MAX_CONVERTED_BYTES} bytes are only sent as stored (406 otherwise), so that one request
+     * cannot exhaust the heap.
+     */
+    static void checkConvertible(InstanceLocation i, String ts) {
+        if (!ts.equals(i.location().transferSyntaxUID()) && i.location().size() > MAX_CONVERTED_BYTES) {
+            throw WebException.notAcceptable("instance " + i.sopInstanceUID() + " (" + i.location().size()
+                    + " bytes) is too large to convert from " + i.location().transferSyntaxUID()
+                    + ": ask for its stored transfer syntax (transfer-syntax=*)");
+        }
+    }
+
     static boolean uncompressed(String ts) {
         return ts.equals(UID.ImplicitVRLittleEndian) || ts.equals(UID.ExplicitVRLittleEndian)
                 || ts.equals(UID.ExplicitVRBigEndian) || ts.equals(UID.DeflatedExplicitVRLittleEndian);
@@ -148,7 +168,7 @@ final class Wado {
 
     void metadata(String study, String series, String instance, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
-        List<InstanceLocation> instances = locate(study, series, instance == null ? null : instance);
+        List<InstanceLocation> instances = locate(study, series, instance);
         if (DicomWebServlet.accept(request).stream()
                 .noneMatch(m -> m.accepts(MediaType.DICOM_JSON) || m.type().equals("application/json"))) {
             throw WebException.notAcceptable("metadata is served as application/dicom+json");
@@ -158,16 +178,20 @@ final class Wado {
         for (InstanceLocation i : instances) {
             bySeries.computeIfAbsent(i.seriesInstanceUID(), k -> new ArrayList<>()).add(i);
         }
+        // every series' metadata is made ready before the answer starts, so that a failure is a status code
+        List<Path> files = new ArrayList<>();
+        for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
+            List<InstanceLocation> all = instance == null ? e.getValue() : locate(study, e.getKey(), null);
+            files.add(metadata.prepare(archive, study, e.getKey(), all));
+        }
         String base = DicomWebServlet.baseURL(request);
         response.setStatus(200);
         response.setContentType(MediaType.DICOM_JSON);
         try (OutputStream out = DicomWebServlet.body(request, response, true)) {
             out.write('[');
             boolean[] first = {true};
-            for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
-                List<InstanceLocation> all = instance == null ? e.getValue()
-                        : locate(study, e.getKey(), null);
-                metadata.forEach(archive, study, e.getKey(), all, instance, json -> {
+            for (Path file : files) {
+                MetadataStore.forEach(file, instance, json -> {
                     if (!first[0]) {
                         out.write(',');
                     }
@@ -206,8 +230,8 @@ final class Wado {
                 if (bytes == null) {
                     throw WebException.notFound("instance " + instance + " has no binary value for " + spec);
                 }
-                sendBulk(request, response, () -> new java.io.ByteArrayInputStream(bytes), bytes.length,
-                        (from, n) -> new java.io.ByteArrayInputStream(bytes, (int) from, (int) n));
+                sendBulk(request, response, () -> new ByteArrayInputStream(bytes), bytes.length,
+                        (from, n) -> new ByteArrayInputStream(bytes, (int) from, (int) n));
                 return;
             }
             BulkData b = (BulkData) value;
@@ -448,7 +472,7 @@ final class Wado {
     }
 
     private static byte[] fragments(Fragments f) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int k = 1; k < f.size(); k++) {
             if (f.get(k) instanceof byte[] bytes) {
                 out.writeBytes(bytes);
@@ -502,7 +526,7 @@ final class Wado {
     }
 
     /** Keeps the response stream open when a writer closes. */
-    static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+    static final class NonClosingOutputStream extends FilterOutputStream {
         NonClosingOutputStream(OutputStream out) {
             super(out);
         }

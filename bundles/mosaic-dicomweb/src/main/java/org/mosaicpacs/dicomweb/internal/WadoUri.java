@@ -46,6 +46,7 @@ final class WadoUri {
                         + " and cannot be converted to " + wanted.trim());
             }
             ts = wanted.trim();
+            Wado.checkConvertible(i, ts);
         }
         response.setStatus(200);
         response.setContentType(MediaType.DICOM);

@@ -113,6 +113,9 @@ class QidoTest {
         assertEquals(200, all.statusCode());
         assertEquals(3, Fixture.jsonArray(all.body()).size(), "the server maximum is 3");
         assertTrue(all.headers().firstValue("Warning").orElse("").startsWith("299 "), "a cut answer says so");
+        HttpResponse<byte[]> zero = web.get("/studies?limit=0");
+        assertEquals(3, Fixture.jsonArray(zero.body()).size(), "limit=0 is no limit: the server maximum");
+        assertTrue(zero.headers().firstValue("Warning").isPresent());
         HttpResponse<byte[]> page = web.get("/studies?limit=2&offset=3");
         assertEquals(1, Fixture.jsonArray(page.body()).size(), "4 studies, from the fourth");
         assertTrue(page.headers().firstValue("Warning").isEmpty());

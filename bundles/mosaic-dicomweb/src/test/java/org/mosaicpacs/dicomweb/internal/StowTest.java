@@ -152,6 +152,17 @@ class StowTest {
         assertEquals(200, post("/studies", TYPE, multipart("XyZ", List.of("application/dicom"), List.of(a))).statusCode(), "still up");
     }
 
+    @Test
+    void aHeaderLargerThanTheCheckedPartIsStillStored() throws Exception {
+        Attributes ds = TestData.ct("1.3.7", "1.3.7.1", "1.3.7.1.1", "BIG^HEADER", "H1", "20240601", 1, 1);
+        ds.setBytes(Tag.OverlayData, VR.OW, new byte[Stow.MAX_HEADER_BYTES + 1024]);
+        byte[] file = Files.readAllBytes(TestData.write(temp.resolve("in"), ds, UID.ExplicitVRLittleEndian));
+        HttpResponse<byte[]> r = post("/studies", TYPE, multipart("XyZ", List.of("application/dicom"), List.of(file)));
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        HttpResponse<byte[]> back = web.get("/studies/1.3.7", "Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        assertArrayEquals(file, Fixture.multipart(back).get(0).content());
+    }
+
     /**
      * A large instance streams through: the test JVM has a heap smaller than the upload (see the pom), so a
      * server or client that held the body would fail. {@code -Dmosaic.stow.bigUploadMiB=2048} makes it 2 GB.
@@ -195,6 +206,9 @@ class StowTest {
         }
         assertEquals(header.size() + pixelHeader.length + pixelBytes, n);
         assertArrayEquals(sent.digest(), received.digest(), "the same bytes came back");
+        HttpResponse<byte[]> convert = web.get("/wado?requestType=WADO&studyUID=1.3.6&seriesUID=1.3.6.1&objectUID=1.3.6.1.1"
+                + "&contentType=application/dicom&transferSyntax=" + UID.ImplicitVRLittleEndian);
+        assertEquals(406, convert.statusCode(), "too large to convert in memory: refused, not an OutOfMemoryError");
     }
 
     private static Attributes dataset(byte[] part10) throws IOException {
