@@ -41,6 +41,7 @@ class DeidentifyTest {
     Path temp;
 
     Fixture web;
+    String mappingDatabase;
 
     @BeforeEach
     void start() throws Exception {
@@ -54,12 +55,24 @@ class DeidentifyTest {
     @AfterEach
     void stop() throws Exception {
         web.close();
+        if (mappingDatabase != null) {
+            // the suite shares one small heap (StowTest's big upload): give the in-memory database back
+            EmbeddedDataSource drop = new EmbeddedDataSource();
+            drop.setDatabaseName(mappingDatabase);
+            drop.setConnectionAttributes("drop=true");
+            try {
+                drop.getConnection().close();
+            } catch (java.sql.SQLException expected) {
+                // 08006: dropped
+            }
+        }
     }
 
     /** The feature as DS would wire it: the Annex E engine with its mapping store, and the archive's services. */
     private void installFeature() throws Exception {
         EmbeddedDataSource ds = new EmbeddedDataSource();
-        ds.setDatabaseName("memory:deid-web" + DATABASES.incrementAndGet());
+        mappingDatabase = "memory:deid-web" + DATABASES.incrementAndGet();
+        ds.setDatabaseName(mappingDatabase);
         ds.setCreateDatabase("create");
         AnnexEDeidentifier engine = new AnnexEDeidentifier();
         Method setStore = AnnexEDeidentifier.class.getDeclaredMethod("setStore", MappingStore.class);
