@@ -60,6 +60,7 @@ public class DeidentifyIT extends MosaicTestSupport {
 
         executeCommand("feature:install mosaic-deidentify");
         service(Deidentifier.class, "(deidentifier.type=annex-e)");
+        service(org.mosaicpacs.api.deidentify.StudyDeidentifier.class, null); // what mosaic:deidentify needs
         await("the profile basic", () -> executeCommand("mosaic:deidentify-profiles").contains("basic"));
 
         String output = executeCommand("mosaic:deidentify --profile basic --study " + STUDY);

@@ -12,8 +12,14 @@ import java.util.Objects;
  * @param port        its TCP port, 1 to 65535
  * @param tls         whether associations to it use TLS (with the archive's key and trust material)
  * @param description a free text for the admin, never {@code null} (empty when none)
+ * @param deidentifyOnRetrieve the de-identification profile applied to everything this AE retrieves (C-MOVE as
+ *                    destination, C-GET as requester) or is sent by the forward plugin; empty (never {@code null})
+ *                    when it gets the stored objects as they are
+ * @param deidentifyOnStore the de-identification profile applied to everything this AE stores as calling AE,
+ *                    before the archive keeps it; empty (never {@code null}) when stored as received
  */
-public record RemoteApplicationEntity(String aeTitle, String hostname, int port, boolean tls, String description) {
+public record RemoteApplicationEntity(String aeTitle, String hostname, int port, boolean tls, String description,
+                                      String deidentifyOnRetrieve, String deidentifyOnStore) {
 
     /** Checks the values; see the parameters. */
     public RemoteApplicationEntity {
@@ -27,11 +33,18 @@ public record RemoteApplicationEntity(String aeTitle, String hostname, int port,
             throw new IllegalArgumentException("port of AE " + aeTitle + " is not 1..65535: " + port);
         }
         description = description == null ? "" : description;
+        deidentifyOnRetrieve = deidentifyOnRetrieve == null ? "" : deidentifyOnRetrieve.strip();
+        deidentifyOnStore = deidentifyOnStore == null ? "" : deidentifyOnStore.strip();
+    }
+
+    /** An AE whose objects are neither de-identified on retrieve nor on store. */
+    public RemoteApplicationEntity(String aeTitle, String hostname, int port, boolean tls, String description) {
+        this(aeTitle, hostname, port, tls, description, "", "");
     }
 
     /** A plain (not TLS) AE without description. */
     public RemoteApplicationEntity(String aeTitle, String hostname, int port) {
-        this(aeTitle, hostname, port, false, "");
+        this(aeTitle, hostname, port, false, "", "", "");
     }
 
     /**
@@ -58,6 +71,8 @@ public record RemoteApplicationEntity(String aeTitle, String hostname, int port,
 
     @Override
     public String toString() {
-        return aeTitle + "@" + hostname + ":" + port + (tls ? " (TLS)" : "");
+        return aeTitle + "@" + hostname + ":" + port + (tls ? " (TLS)" : "")
+                + (deidentifyOnRetrieve.isEmpty() ? "" : " (de-identified on retrieve: " + deidentifyOnRetrieve + ")")
+                + (deidentifyOnStore.isEmpty() ? "" : " (de-identified on store: " + deidentifyOnStore + ")");
     }
 }

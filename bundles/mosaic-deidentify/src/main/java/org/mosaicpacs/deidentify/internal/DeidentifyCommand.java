@@ -11,10 +11,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.mosaicpacs.api.deidentify.Deidentifier;
-import org.mosaicpacs.api.index.ArchiveIndex;
-import org.mosaicpacs.api.ingest.IngestService;
-import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 
 /** {@code mosaic:deidentify}: de-identified copies of studies, as new studies of the archive. */
 @Service
@@ -24,16 +21,7 @@ import org.mosaicpacs.api.storage.StorageBackend;
 public class DeidentifyCommand implements Action {
 
     @Reference
-    private ArchiveIndex index;
-
-    @Reference
-    private IngestService ingest;
-
-    @Reference(optional = true)
-    private List<StorageBackend> backends;
-
-    @Reference(filter = "(" + Deidentifier.TYPE_PROPERTY + "=annex-e)")
-    private Deidentifier deidentifier;
+    private StudyDeidentifier copies;
 
     @Option(name = "-p", aliases = "--profile", required = true, description = "The profile (project), e.g. basic")
     @Completion(ProfileCompleter.class)
@@ -61,11 +49,10 @@ public class DeidentifyCommand implements Action {
             System.err.println("no study given: mosaic:deidentify --profile NAME --study UID [UID...]");
             return null;
         }
-        if (!deidentifier.profiles().contains(profile)) {
-            System.err.println("unknown profile '" + profile + "'; profiles: " + deidentifier.profiles());
+        if (!copies.profiles().contains(profile)) {
+            System.err.println("unknown profile '" + profile + "'; profiles: " + copies.profiles());
             return null;
         }
-        StudyDeidentification job = new StudyDeidentification(index, this::backend, ingest, deidentifier);
         ShellTable table = new ShellTable();
         table.column("OriginalStudyInstanceUID");
         table.column("StudyInstanceUID");
@@ -73,30 +60,21 @@ public class DeidentifyCommand implements Action {
         table.column("Problems");
         int done = 0;
         for (String uid : studies) {
-            StudyDeidentification.Outcome o = job.deidentify(uid.strip(), profile);
+            StudyDeidentifier.StudyCopy o = copies.deidentifyStudy(uid.strip(), profile)
+                    .orElseGet(() -> new StudyDeidentifier.StudyCopy(uid.strip(), "", 0,
+                            List.of(StudyDeidentification.NOT_FOUND)));
             if (studies.size() > 1) {
                 // progress for long runs; the table follows at the end
                 System.err.printf("%d/%d %s -> %s (%d instances)%n", ++done, studies.size(), o.originalStudyInstanceUID(),
-                        o.studyInstanceUID().isEmpty() ? "-" : o.studyInstanceUID(), o.copied());
+                        o.studyInstanceUID().isEmpty() ? "-" : o.studyInstanceUID(), o.instances());
             }
-            table.addRow().addContent(o.originalStudyInstanceUID(), o.studyInstanceUID(), o.copied(),
+            table.addRow().addContent(o.originalStudyInstanceUID(), o.studyInstanceUID(), o.instances(),
                     o.problems().isEmpty() ? "" : o.problems().size() + ": " + o.problems().get(0));
             for (String p : o.problems()) {
                 System.err.println(uid + ": " + p);
             }
         }
         table.print(System.out, !noFormat);
-        return null;
-    }
-
-    private StorageBackend backend(String id) {
-        if (backends != null) {
-            for (StorageBackend b : backends) {
-                if (b.id().equals(id)) {
-                    return b;
-                }
-            }
-        }
         return null;
     }
 }

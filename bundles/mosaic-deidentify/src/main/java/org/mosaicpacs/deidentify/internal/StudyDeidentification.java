@@ -38,7 +38,15 @@ public final class StudyDeidentification {
      * @param problems                 one line per instance that was not copied
      */
     public record Outcome(String originalStudyInstanceUID, String studyInstanceUID, int copied, List<String> problems) {
+
+        /** Whether the archive has no such study. */
+        public boolean notFound() {
+            return copied == 0 && problems.equals(List.of(NOT_FOUND));
+        }
     }
+
+    /** The problem of a study the archive does not have. */
+    static final String NOT_FOUND = "no such study in the archive";
 
     private final ArchiveIndex index;
     private final Function<String, StorageBackend> backends;
@@ -62,7 +70,7 @@ public final class StudyDeidentification {
             return new Outcome(studyInstanceUID, "", 0, List.of("the index failed: " + e.getMessage()));
         }
         if (instances.isEmpty()) {
-            return new Outcome(studyInstanceUID, "", 0, List.of("no such study in the archive"));
+            return new Outcome(studyInstanceUID, "", 0, List.of(NOT_FOUND));
         }
         String newStudy = "";
         int copied = 0;

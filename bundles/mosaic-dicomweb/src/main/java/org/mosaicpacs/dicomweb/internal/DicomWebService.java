@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.servlet.Servlet;
 
 import org.mosaicpacs.api.config.SystemProperties;
+import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 import org.mosaicpacs.api.event.InstanceStored;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestService;
@@ -48,6 +49,7 @@ public final class DicomWebService implements InstanceStoredListener {
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private volatile ArchiveIndex index;
     private volatile IngestService ingest;
+    private volatile StudyDeidentifier studyDeidentifier;
 
     private final MetadataStore metadata;
     private final ServiceRegistration<Servlet> registration;
@@ -71,7 +73,7 @@ public final class DicomWebService implements InstanceStoredListener {
         Archive archive = new Archive(() -> index, () -> ingest, backends::get);
         DicomWebServlet servlet = new DicomWebServlet(archive, new DicomWebServlet.Settings(
                 Math.max(1, configuration.maxResults()), Set.copyOf(origins), configuration.bulkDataThreshold()),
-                metadata);
+                metadata, () -> studyDeidentifier);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, prefix + "/*");
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "mosaic-dicomweb");
@@ -109,6 +111,19 @@ public final class DicomWebService implements InstanceStoredListener {
     void unbindIngest(IngestService ingest) {
         if (this.ingest == ingest) {
             this.ingest = null;
+        }
+    }
+
+    /** The optional feature mosaic-deidentify: POST .../studies/{uid}/deidentify answers 503 while it is absent. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStudyDeidentifier(StudyDeidentifier s) {
+        this.studyDeidentifier = s;
+    }
+
+    void unbindStudyDeidentifier(StudyDeidentifier s) {
+        if (this.studyDeidentifier == s) {
+            this.studyDeidentifier = null;
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
@@ -13,6 +14,7 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 import org.mosaicpacs.api.index.QueryLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +38,19 @@ final class DicomWebServlet extends HttpServlet {
     private final transient Archive archive;
     private final transient Settings settings;
     private final transient MetadataStore metadata;
+    private final transient Supplier<StudyDeidentifier> deidentifier;
 
     DicomWebServlet(Archive archive, Settings settings, MetadataStore metadata) {
+        this(archive, settings, metadata, () -> null);
+    }
+
+    /** @param deidentifier the study de-identification of mosaic-deidentify, or null while it is absent */
+    DicomWebServlet(Archive archive, Settings settings, MetadataStore metadata,
+                    Supplier<StudyDeidentifier> deidentifier) {
         this.archive = archive;
         this.settings = settings;
         this.metadata = metadata;
+        this.deidentifier = deidentifier;
     }
 
     @Override
@@ -150,9 +160,12 @@ final class DicomWebServlet extends HttpServlet {
             new Stow(archive).store(null, request, response);
         } else if (p.length == 2 && p[0].equals("studies")) {
             new Stow(archive).store(uid(p[1]), request, response);
+        } else if (p.length == 3 && p[0].equals("studies") && p[2].equals("deidentify")) {
+            new Deidentify(deidentifier).post(uid(p[1]), request, response);
         } else {
             response.setHeader("Allow", "GET, HEAD, OPTIONS");
-            throw new WebException(405, "POST is supported on /studies and /studies/{StudyInstanceUID} only");
+            throw new WebException(405, "POST is supported on /studies, /studies/{StudyInstanceUID} and "
+                    + "/studies/{StudyInstanceUID}/deidentify only");
         }
     }
 

@@ -61,6 +61,9 @@ final class Fixture implements AutoCloseable {
     final Server jetty;
     final String base;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The study de-identification behind POST .../deidentify; null (the feature absent) unless a test sets it. */
+    final java.util.concurrent.atomic.AtomicReference<org.mosaicpacs.api.deidentify.StudyDeidentifier> deidentifier =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     Fixture(Path dir) throws Exception {
         this(dir, 1000, Set.of(), "KEEP_FIRST");
@@ -81,7 +84,7 @@ final class Fixture implements AutoCloseable {
                         e.instance().seriesInstanceUID()));
         Archive archive = new Archive(() -> index, () -> ingest, id -> id.equals(storage.id()) ? storage : null);
         DicomWebServlet servlet = new DicomWebServlet(archive,
-                new DicomWebServlet.Settings(maxResults, corsOrigins, 1024), metadata);
+                new DicomWebServlet.Settings(maxResults, corsOrigins, 1024), metadata, deidentifier::get);
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");

@@ -1,8 +1,10 @@
 package org.mosaicpacs.dimse.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import java.util.stream.Stream;
 
 import org.mosaicpacs.api.ae.RemoteApplicationEntities;
 import org.mosaicpacs.api.config.SystemProperties;
+import org.mosaicpacs.api.deidentify.DeidentificationException;
+import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceLocation;
@@ -94,6 +98,8 @@ final class ArchiveAE implements Closeable {
     private final Supplier<IngestService> ingest;
     private final Supplier<ArchiveIndex> index;
     private final Function<String, StorageBackend> backends;
+    private final Supplier<RemoteApplicationEntities> remoteAEs;
+    private final Supplier<Deidentifier> deidentifier;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService scheduler;
     private final DicomServer server;
@@ -111,7 +117,19 @@ final class ArchiveAE implements Closeable {
     ArchiveAE(Settings settings, NetworkSettings network, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
               Function<String, StorageBackend> backends, Supplier<RemoteApplicationEntities> remoteAEs)
             throws IOException {
+        this(settings, network, ingest, index, backends, remoteAEs, () -> null);
+    }
+
+    /**
+     * @param deidentifier the de-identifier (or {@code null} while absent) for remote AEs marked to have what they
+     *                     retrieve or store de-identified; without it, those retrieves and stores fail
+     */
+    ArchiveAE(Settings settings, NetworkSettings network, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
+              Function<String, StorageBackend> backends, Supplier<RemoteApplicationEntities> remoteAEs,
+              Supplier<Deidentifier> deidentifier) throws IOException {
         this.settings = settings;
+        this.remoteAEs = remoteAEs;
+        this.deidentifier = deidentifier;
         this.ingest = ingest;
         this.index = index;
         this.backends = backends;
@@ -296,6 +314,10 @@ final class ArchiveAE implements Closeable {
             if (service == null) {
                 throw new DicomServiceException(Status.ProcessingFailure, "the archive is not available");
             }
+            String profile = storeProfile(as);
+            if (profile != null) {
+                return status(command, as, deidentified(service, as, command, part10, profile));
+            }
             return status(command, as, service.ingest(part10, origin(as)));
         }
 
@@ -306,7 +328,52 @@ final class ArchiveAE implements Closeable {
             if (service == null) {
                 throw new DicomServiceException(Status.ProcessingFailure, "the archive is not available");
             }
+            String profile = storeProfile(as);
+            if (profile != null) {
+                try (InputStream in = Files.newInputStream(partFile)) {
+                    return status(command, as, deidentified(service, as, command, in, profile));
+                }
+            }
             return status(command, as, service.ingest(partFile, origin(as)));
+        }
+
+        /** The de-identification profile for what the calling AE stores, or null when it is not marked. */
+        private String storeProfile(DimseAssociation as) {
+            RemoteApplicationEntities aes = remoteAEs.get();
+            if (aes == null) {
+                return null;
+            }
+            return aes.lookup(as.remoteAETitle()).map(a -> a.deidentifyOnStore()).filter(p -> !p.isEmpty())
+                    .orElse(null);
+        }
+
+        /**
+         * De-identifies the received instance into a spool file (bounded memory) and ingests that; without a
+         * de-identifier, or when the profile fails, nothing is stored (A700 or 0110 with the reason).
+         */
+        private IngestResult deidentified(IngestService service, DimseAssociation as, Attributes command,
+                                          InputStream part10, String profile) throws IOException {
+            String sop = command.getString(Tag.AffectedSOPInstanceUID);
+            Deidentifier d = deidentifier.get();
+            if (d == null) {
+                LOG.warn("C-STORE {} from {} refused: it must be de-identified with profile '{}', but the "
+                        + "de-identification feature is not available", sop, as.remoteAETitle(), profile);
+                throw new DicomServiceException(Status.OutOfResources, "de-identification not available");
+            }
+            Path file = Files.createTempFile(settings.spoolDirectory(), "deid-store-", ".dcm");
+            try {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+                    d.deidentify(part10, out, profile);
+                } catch (DeidentificationException e) {
+                    LOG.warn("C-STORE {} from {} refused: de-identification with profile '{}' failed: {}", sop,
+                            as.remoteAETitle(), profile, e.getMessage());
+                    throw new DicomServiceException(Status.ProcessingFailure,
+                            comment("not de-identified: " + e.getMessage()));
+                }
+                return service.ingest(file, origin(as));
+            } finally {
+                Files.deleteIfExists(file);
+            }
         }
 
         private Origin origin(DimseAssociation as) {
@@ -395,8 +462,33 @@ final class ArchiveAE implements Closeable {
 
     private final class Retrieve extends RetrieveSCP {
 
+        /** The de-identifying list of the request being served on this thread, to delete its last spool file. */
+        private final ThreadLocal<DeidentifyingRetrieve> deidentifying = new ThreadLocal<>();
+
         Retrieve() {
             super(aet -> settings.moveDestinations().get(aet), RETRIEVE_MODELS.toArray(String[]::new));
+        }
+
+        @Override
+        public void onRequest(DimseAssociation as, int pcid, Dimse dimse, Attributes command, InputStream data)
+                throws IOException {
+            try {
+                super.onRequest(as, pcid, dimse, command, data);
+            } finally {
+                DeidentifyingRetrieve d = deidentifying.get();
+                deidentifying.remove();
+                if (d != null) {
+                    d.deleteCurrent();
+                }
+            }
+        }
+
+        @Override
+        protected DimseAssociation connect(DimseAssociation as, String destinationAET, Connection remote,
+                                           List<Instance> instances) throws IOException {
+            // the contexts come from the stored SOP classes and syntaxes, which de-identification keeps
+            return super.connect(as, destinationAET, remote,
+                    instances instanceof DeidentifyingRetrieve d ? d.originals() : instances);
         }
 
         @Override
@@ -448,6 +540,16 @@ final class ArchiveAE implements Closeable {
             }
             if (present == 0) {
                 throw new DicomServiceException(Status.UnableToPerformSubOperations, "storage not available");
+            }
+            // C-MOVE: the destination receives; C-GET: the requester does
+            String moveDestination = command.getString(Tag.MoveDestination);
+            String receiver = moveDestination != null ? moveDestination.strip() : as.remoteAETitle();
+            String profile = DeidentifyingRetrieve.profileOf(remoteAEs, receiver).orElse(null);
+            if (profile != null) {
+                DeidentifyingRetrieve d = new DeidentifyingRetrieve(instances, receiver, profile, deidentifier,
+                        settings.spoolDirectory());
+                deidentifying.set(d);
+                return d;
             }
             return instances;
         }

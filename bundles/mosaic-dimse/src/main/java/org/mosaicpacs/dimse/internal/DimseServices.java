@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.mosaicpacs.api.ae.RemoteApplicationEntities;
 import org.mosaicpacs.api.ae.ServiceClassUser;
+import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
@@ -55,6 +56,11 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RemoteApplicationEntities remoteAEs;
 
+    /** For remote AEs marked to have what they retrieve or store de-identified; while absent, those fail. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Deidentifier deidentifier;
+
     private volatile Requester requester;
 
     private volatile ArchiveAE ae;
@@ -78,7 +84,8 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
         requester = new Requester(settings.aeTitle(), () -> remoteAEs, network.sslContext(), network.tlsProtocols(),
                 settings.responseTimeoutMillis());
         try {
-            ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs);
+            ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs,
+                    () -> deidentifier);
             problem = null;
         } catch (Exception e) {
             problem = "cannot listen on port " + settings.port() + ": " + e;

@@ -24,4 +24,16 @@ public @interface RemoteAEConfiguration {
 
     @AttributeDefinition(name = "Description", description = "Free text for the admin (where it is, who runs it).")
     String description() default "";
+
+    @AttributeDefinition(name = "De-identify on retrieve",
+            description = "A de-identification profile (feature mosaic-deidentify): what this AE retrieves (C-MOVE as "
+                    + "destination, C-GET) is de-identified with it on the way out. Empty: sent as stored. While the "
+                    + "feature or the profile is missing, nothing is sent to it.")
+    String deidentifyOnRetrieve() default "";
+
+    @AttributeDefinition(name = "De-identify on store",
+            description = "A de-identification profile (feature mosaic-deidentify): what this AE stores as calling AE is "
+                    + "de-identified with it before the archive keeps it. Empty: stored as received. While the feature "
+                    + "or the profile is missing, its C-STORE requests are refused.")
+    String deidentifyOnStore() default "";
 }

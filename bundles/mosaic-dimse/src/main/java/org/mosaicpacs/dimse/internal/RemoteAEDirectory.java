@@ -90,6 +90,8 @@ public final class RemoteAEDirectory implements RemoteApplicationEntities {
         props.put("port", ae.port());
         props.put("tls", ae.tls());
         props.put("description", ae.description());
+        props.put("deidentifyOnRetrieve", ae.deidentifyOnRetrieve());
+        props.put("deidentifyOnStore", ae.deidentifyOnStore());
         c.update(props);
         for (int i = 1; i < existing.length; i++) {
             existing[i].delete();

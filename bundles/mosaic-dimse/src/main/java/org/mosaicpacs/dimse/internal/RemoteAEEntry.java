@@ -22,7 +22,8 @@ public final class RemoteAEEntry {
     @Activate
     public RemoteAEEntry(RemoteAEConfiguration configuration) {
         this(new RemoteApplicationEntity(configuration.aeTitle(), configuration.hostname(), configuration.port(),
-                configuration.tls(), configuration.description()));
+                configuration.tls(), configuration.description(), configuration.deidentifyOnRetrieve(),
+                configuration.deidentifyOnStore()));
     }
 
     RemoteAEEntry(RemoteApplicationEntity ae) {

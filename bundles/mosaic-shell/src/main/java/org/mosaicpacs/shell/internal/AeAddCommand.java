@@ -32,10 +32,19 @@ public class AeAddCommand implements Action {
     @Option(name = "-d", aliases = "--description", description = "Free text for the admin")
     private String description = "";
 
+    @Option(name = "--deidentify-retrieve", description = "De-identification profile applied to everything this AE "
+            + "retrieves (C-MOVE destination, C-GET, forward); needs the feature mosaic-deidentify, else nothing is sent to it")
+    private String deidentifyRetrieve = "";
+
+    @Option(name = "--deidentify-store", description = "De-identification profile applied to everything this AE stores "
+            + "as calling AE, before the archive keeps it; needs the feature mosaic-deidentify, else its stores are refused")
+    private String deidentifyStore = "";
+
     @Override
     public Object execute() throws Exception {
         try {
-            System.out.println(new RemoteAEConsole(remoteAEs, null).add(aeTitle, host, port, tls, description));
+            System.out.println(new RemoteAEConsole(remoteAEs, null).add(aeTitle, host, port, tls, description,
+                    deidentifyRetrieve, deidentifyStore));
         } catch (IllegalArgumentException e) {
             System.out.println("invalid remote AE: " + e.getMessage());
         }

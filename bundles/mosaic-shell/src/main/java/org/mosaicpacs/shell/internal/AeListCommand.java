@@ -29,9 +29,12 @@ public class AeListCommand implements Action {
         table.column("Port").alignRight();
         table.column("TLS");
         table.column("Description");
+        table.column("De-identify retrieve");
+        table.column("De-identify store");
         table.emptyTableText("No remote AEs (mosaic:ae-add adds one)");
         for (RemoteApplicationEntity ae : new RemoteAEConsole(remoteAEs, null).list()) {
-            table.addRow().addContent(ae.aeTitle(), ae.hostname(), ae.port(), ae.tls() ? "yes" : "no", ae.description());
+            table.addRow().addContent(ae.aeTitle(), ae.hostname(), ae.port(), ae.tls() ? "yes" : "no", ae.description(),
+                    ae.deidentifyOnRetrieve(), ae.deidentifyOnStore());
         }
         table.print(System.out, !noFormat);
         return null;

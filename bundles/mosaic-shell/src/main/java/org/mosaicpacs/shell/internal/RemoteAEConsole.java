@@ -48,7 +48,18 @@ final class RemoteAEConsole {
 
     /** Adds or replaces a remote AE; the message says which. @throws IllegalArgumentException for invalid values */
     String add(String aeTitle, String host, int port, boolean tls, String description) throws IOException {
-        RemoteApplicationEntity ae = new RemoteApplicationEntity(aeTitle, host, port, tls, description);
+        return add(aeTitle, host, port, tls, description, "", "");
+    }
+
+    /**
+     * Adds or replaces a remote AE whose retrieves and stores are de-identified with these profiles (empty: not).
+     *
+     * @throws IllegalArgumentException for invalid values
+     */
+    String add(String aeTitle, String host, int port, boolean tls, String description, String deidentifyOnRetrieve,
+               String deidentifyOnStore) throws IOException {
+        RemoteApplicationEntity ae = new RemoteApplicationEntity(aeTitle, host, port, tls, description,
+                deidentifyOnRetrieve, deidentifyOnStore);
         boolean replaced = remoteAEs.add(ae);
         return (replaced ? "Replaced " : "Added ") + "remote AE " + ae;
     }

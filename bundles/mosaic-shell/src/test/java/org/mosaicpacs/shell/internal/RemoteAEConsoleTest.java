@@ -102,6 +102,20 @@ class RemoteAEConsoleTest {
     }
 
     @Test
+    void deidentificationProfilesAreKeptAndShown() throws Exception {
+        assertEquals("Added remote AE RESEARCH@r.example:104 (de-identified on retrieve: research-a)",
+                console.add("RESEARCH", "r.example", 104, false, "", "research-a", ""));
+        assertEquals("Added remote AE SCANNER@s.example:104 (de-identified on store: basic)",
+                console.add("SCANNER", "s.example", 104, false, "", "", " basic "));
+        assertEquals("research-a", aes.map.get("RESEARCH").deidentifyOnRetrieve());
+        assertEquals("", aes.map.get("RESEARCH").deidentifyOnStore());
+        assertEquals("basic", aes.map.get("SCANNER").deidentifyOnStore());
+        // replaced without the option: no longer de-identified
+        console.add("RESEARCH", "r.example", 104, false, "");
+        assertEquals("", aes.map.get("RESEARCH").deidentifyOnRetrieve());
+    }
+
+    @Test
     void invalidRemoteAEsAreRefusedBeforeAnythingIsWritten() {
         assertThrows(IllegalArgumentException.class, () -> console.add("SEVENTEEN_CHARS_X", "h", 104, false, ""));
         assertThrows(IllegalArgumentException.class, () -> console.add("A\\B", "h", 104, false, ""));
