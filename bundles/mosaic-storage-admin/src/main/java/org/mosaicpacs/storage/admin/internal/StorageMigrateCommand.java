@@ -46,12 +46,17 @@ public class StorageMigrateCommand implements Action {
     @Option(name = "--before", description = "only studies whose Study Date is before this date (YYYYMMDD)")
     private String before;
 
+    @Option(name = "--in-place", description = "the objects of --from are already in --to under the same keys "
+            + "(one folder or bucket known by two ids, e.g. fs-main after an upgrade): verify each by SHA-256 and "
+            + "re-point the index; nothing is copied or deleted; --from need not run")
+    private boolean inPlace;
+
     @Override
     public Object execute() throws Exception {
         StorageConsole console = new StorageConsole(index, backends, null);
         StorageBackend source = console.running(from);
         StorageBackend target = console.running(to);
-        if (source == null || target == null) {
+        if ((source == null && !inPlace) || target == null) {
             System.err.println("storage " + (source == null ? from : to) + " is not running (mosaic:storage-list)");
             return null;
         }
@@ -66,7 +71,7 @@ public class StorageMigrateCommand implements Action {
             System.err.println(e.getMessage());
             return null;
         }
-        StorageMigration migration = new StorageMigration(index, source, target,
+        StorageMigration migration = new StorageMigration(index, from, inPlace ? null : source, target,
                 Path.of(SystemProperties.expand(JOURNALS)));
         StorageMigration.Result r = migration.run(selected, new StorageMigration.Listener() {
             @Override

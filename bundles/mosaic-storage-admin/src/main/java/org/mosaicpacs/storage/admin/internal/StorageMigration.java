@@ -69,15 +69,27 @@ final class StorageMigration {
     private static final HexFormat HEX = HexFormat.of();
 
     private final ArchiveIndex index;
+    private final String fromId;
     private final StorageBackend from;
     private final StorageBackend to;
     private final Path journalDirectory;
 
     StorageMigration(ArchiveIndex index, StorageBackend from, StorageBackend to, Path journalDirectory) {
-        if (from.id().equals(to.id())) {
-            throw new IllegalArgumentException("--from and --to are both " + from.id());
+        this(index, from.id(), from, to, journalDirectory);
+    }
+
+    /**
+     * @param from the source backend, or {@code null} for a re-naming in place: the objects recorded under
+     *             {@code fromId} are already in {@code to} under the same keys (the same folder or bucket known
+     *             by another id); each is verified there against the recorded SHA-256 and the index re-pointed;
+     *             nothing is copied or deleted
+     */
+    StorageMigration(ArchiveIndex index, String fromId, StorageBackend from, StorageBackend to, Path journalDirectory) {
+        if (fromId.equals(to.id())) {
+            throw new IllegalArgumentException("--from and --to are both " + fromId);
         }
         this.index = index;
+        this.fromId = fromId;
         this.from = from;
         this.to = to;
         this.journalDirectory = journalDirectory;
@@ -108,9 +120,10 @@ final class StorageMigration {
         int problems = 0;
         int resumed = 0;
         long bytes = 0;
-        try (MigrationJournal journal = new MigrationJournal(journalDirectory, from.id(), to.id())) {
+        try (MigrationJournal journal = new MigrationJournal(journalDirectory, fromId, to.id())) {
             // sources an earlier run re-pointed but did not delete
-            for (Map.Entry<String, String> p : journal.pending().entrySet()) {
+            for (Map.Entry<String, String> p : from == null ? Map.<String, String>of().entrySet()
+                    : journal.pending().entrySet()) {
                 resumed += finishEarlier(journal, p.getKey(), new StorageKey(p.getValue()));
             }
             int number = 0;
@@ -118,14 +131,14 @@ final class StorageMigration {
                 number++;
                 List<InstanceLocation> here = new ArrayList<>();
                 for (InstanceLocation l : index.locate(study, null, null)) {
-                    if (l.location().storageId().equals(from.id())) {
+                    if (l.location().storageId().equals(fromId)) {
                         here.add(l);
                     }
                 }
                 int studyMoved = 0;
                 for (InstanceLocation l : here) {
                     try {
-                        long size = move(journal, l, listener);
+                        long size = from == null ? rename(l, listener) : move(journal, l, listener);
                         if (size >= 0) {
                             studyMoved++;
                             bytes += size;
@@ -164,6 +177,29 @@ final class StorageMigration {
         return 0;
     }
 
+    /** Re-points one instance whose object {@code to} already holds under the same key; its size, or -1. */
+    private long rename(InstanceLocation instance, Listener listener) throws IOException, IndexException {
+        StorageLocation source = instance.location();
+        if (!to.exists(source.key())) {
+            listener.problem(instance.sopInstanceUID(), "storage " + to.id() + " has no object " + source.key());
+            return -1;
+        }
+        Digest d = digest(to, source.key());
+        if (source.sha256().isEmpty() || !source.sha256().equalsIgnoreCase(d.sha256())) {
+            listener.problem(instance.sopInstanceUID(), "the object in " + to.id() + " has SHA-256 " + d.sha256()
+                    + ", the index recorded '" + source.sha256() + "': not the same object, not re-pointed");
+            return -1;
+        }
+        StorageLocation target = new StorageLocation(to.id(), source.key(), source.transferSyntaxUID(), d.size(),
+                d.sha256());
+        if (!index.relocate(instance.sopInstanceUID(), source, target)) {
+            listener.problem(instance.sopInstanceUID(), "deleted or replaced meanwhile");
+            return -1;
+        }
+        listener.step(Step.RELOCATED, instance.sopInstanceUID());
+        return d.size();
+    }
+
     /** Moves one instance; its size, or -1 when it was not moved (reported). */
     private long move(MigrationJournal journal, InstanceLocation instance, Listener listener)
             throws IOException, IndexException {
@@ -176,7 +212,7 @@ final class StorageMigration {
         if (to.exists(key)) {
             if (!ours) {
                 listener.problem(sop, "storage " + to.id() + " already holds an object under " + key
-                        + " that this migration did not write: left as is, the instance stays in " + from.id());
+                        + " that this migration did not write: left as is, the instance stays in " + fromId);
                 return -1;
             }
             // written by an earlier run that stopped before the index pointed to it: verify it, then use it

@@ -196,4 +196,24 @@ class StorageMigrationTest {
         assertEquals("default", f.whereIs("1.2.42", "1.2.42.1.1"));
         assertTrue(f.bucket.exists(key), "not ours: not deleted");
     }
+
+    @Test
+    void inPlaceRePointsTheObjectsOfAnOldIdWithoutCopyingOrDeleting() throws Exception {
+        // an upgraded archive: the index says fs-main, the same folder now runs as default
+        StorageKey key = StorageKey.forInstance("1.2.44", "1.2.44.1", "1.2.44.1.1", "1");
+        byte[] bytes = {5, 6, 7, 8, 9};
+        StoredObject stored = f.fs.write(key, new java.io.ByteArrayInputStream(bytes));
+        f.sent.put("1.2.44.1.1", bytes);
+        f.index.store(Fixture.dataset("1.2.44", "20200101", "1.2.44.1.1"), new StorageLocation("fs-main", key,
+                UID.ExplicitVRLittleEndian, stored.size(), stored.sha256()), DuplicatePolicy.REJECT);
+        long before = f.objectsIn(f.fs);
+
+        StorageMigration.Result r = new StorageMigration(f.index, "fs-main", null, f.fs, journals)
+                .run(List.of("1.2.44"), checking(null, 0));
+
+        assertEquals(1, r.moved());
+        assertEquals("default", f.whereIs("1.2.44", "1.2.44.1.1"));
+        assertEquals(before, f.objectsIn(f.fs), "nothing copied, nothing deleted");
+        assertEquals(null, f.index.storageUsage().get("fs-main"));
+    }
 }
