@@ -41,9 +41,12 @@ public class StorageAddCommand implements Action {
     @Completion(value = StringsCompleter.class, values = {"fs", "s3"})
     private String kind;
 
-    @Argument(index = 2, name = "PATH", description = "fs: the folder the files are kept in")
+    /** fs: PATH; s3: the options, which Karaf's parser takes as arguments once NAME and KIND are given. */
+    @Argument(index = 2, name = "PATH | s3 options", multiValued = true,
+            description = "fs: the folder the files are kept in; s3: --endpoint URL --bucket B [--region R] "
+                    + "[--access-key K --secret-key S] [--key-prefix P]")
     @Completion(FileCompleter.class)
-    private String path;
+    private List<String> rest;
 
     @Option(name = "--endpoint", description = "s3: the server's URL (empty: AWS S3 in --region)")
     private String endpoint;
@@ -67,6 +70,32 @@ public class StorageAddCommand implements Action {
     public Object execute() throws Exception {
         StorageConsole console = new StorageConsole(index, backends, new ConfigAdminStorageConfigurations(configurationAdmin));
         try {
+            String path = null;
+            if (rest != null) {
+                for (int i = 0; i < rest.size(); i++) {
+                    String a = rest.get(i);
+                    if (!a.startsWith("--")) {
+                        if (path != null || !"fs".equals(kind)) {
+                            throw new StorageConsole.Refused("unexpected argument " + a);
+                        }
+                        path = a;
+                        continue;
+                    }
+                    if (i + 1 >= rest.size()) {
+                        throw new StorageConsole.Refused(a + " needs a value");
+                    }
+                    String v = rest.get(++i);
+                    switch (a) {
+                        case "--endpoint" -> endpoint = v;
+                        case "--bucket" -> bucket = v;
+                        case "--region" -> region = v;
+                        case "--access-key" -> accessKey = v;
+                        case "--secret-key" -> secretKey = v;
+                        case "--key-prefix" -> keyPrefix = v;
+                        default -> throw new StorageConsole.Refused("unknown option " + a);
+                    }
+                }
+            }
             switch (kind) {
                 case "fs" -> console.addFileSystem(name, path);
                 case "s3" -> console.addS3(name, endpoint, bucket, region, accessKey, secretKey, keyPrefix);
