@@ -120,7 +120,7 @@ public class IndexLoader {
                             in.setString(3, UID.CTImageStorage);
                             in.setInt(4, i + 1);
                             in.setString(5, UID.ExplicitVRLittleEndian);
-                            in.setString(6, "fs-main");
+                            in.setString(6, "default");
                             in.setString(7, "synthetic/" + seriesUid + "." + (i + 1));
                             in.setLong(8, 525_000);
                             in.setString(9, "0");

@@ -51,7 +51,7 @@ public final class IngestLoop {
         ArchiveIndex index = new DerbyArchiveIndex(ds, config(DerbyIndexConfiguration.class, Map.of()));
         StorageBackend storage = new FsStorageBackend(config(FsStorageConfiguration.class,
                 Map.of("root", dir.resolve("storage").toString(), "fsync", true)));
-        IngestPipeline pipeline = new IngestPipeline(new IngestPipeline.Settings("fs-main", DuplicatePolicy.REJECT, true,
+        IngestPipeline pipeline = new IngestPipeline(new IngestPipeline.Settings("default", DuplicatePolicy.REJECT, true,
                 List.of()), () -> index, id -> storage, List::of, new IngestJournal(dir.resolve("journal")));
         String run = Long.toString(System.currentTimeMillis());
         byte[][] files = new byte[n + 20][];

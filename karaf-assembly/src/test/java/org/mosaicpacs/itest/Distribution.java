@@ -160,7 +160,7 @@ final class Distribution {
         }
     }
 
-    /** Every regular file under the storage root of fs-main. */
+    /** Every regular file under the storage root of default. */
     List<Path> storedObjects() throws IOException {
         Path root = data.resolve("storage");
         if (!Files.exists(root)) {

@@ -38,7 +38,7 @@ import org.osgi.framework.Bundle;
 public class DistributionIT extends MosaicTestSupport {
 
     private static final String DATASOURCE = "(dataSourceName=mosaic)";
-    private static final String FS_STORAGE = "(&(storage.backend=fs)(storage.id=fs-main))";
+    private static final String FS_STORAGE = "(&(storage.backend=fs)(storage.id=default))";
     private static final String INDEX_UP =
             "{\"name\":\"org.mosaicpacs.index.derby.internal.DerbyArchiveIndex\",\"bundle\":\"mosaic-index-derby\",\"state\":\"UP\"";
     private static final String INDEX_DOWN =
@@ -88,13 +88,13 @@ public class DistributionIT extends MosaicTestSupport {
         await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
 
         assertTrue("the index is registered", hasService(ArchiveIndex.class, null));
-        assertTrue("the fs-main storage is registered", hasService(StorageBackend.class, FS_STORAGE));
+        assertTrue("the default storage is registered", hasService(StorageBackend.class, FS_STORAGE));
         String body = httpGet("/health").body();
         assertTrue(body, body.contains(INDEX_UP));
         assertTrue(body, body.contains("{\"name\":\"index\",\"bundle\":\"mosaic-index-derby\",\"state\":\"UP\""));
         assertTrue(body, body.contains(
                 "{\"name\":\"org.mosaicpacs.storage.fs.internal.FsStorageBackend\",\"bundle\":\"mosaic-storage-fs\",\"state\":\"UP\""));
-        assertTrue(body, body.contains("{\"name\":\"storage fs-main\",\"bundle\":\"mosaic-storage-fs\",\"state\":\"UP\""));
+        assertTrue(body, body.contains("{\"name\":\"storage default\",\"bundle\":\"mosaic-storage-fs\",\"state\":\"UP\""));
     }
 
     /**

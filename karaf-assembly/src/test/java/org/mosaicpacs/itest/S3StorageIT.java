@@ -95,7 +95,7 @@ public class S3StorageIT extends MosaicTestSupport {
 
         executeCommand("feature:uninstall mosaic-storage-s3");
         await("the S3 backend to go away", () -> !hasService(StorageBackend.class, S3_ITEST));
-        assertTrue("the file storage is untouched", hasService(StorageBackend.class, "(storage.id=fs-main)"));
+        assertTrue("the file storage is untouched", hasService(StorageBackend.class, "(storage.id=default)"));
         await("the archive to be up without it", () -> httpGet("/health").status() == 200
                 && !httpGet("/health").body().contains("storage s3-itest"));
 

@@ -20,7 +20,7 @@ class ${pluginClass}Test {
 
     private static InstanceStored stored(String sopInstanceUID) {
         return new InstanceStored(new InstanceLocation("1.2.3", "1.2.3.4", sopInstanceUID, "1.2.840.10008.5.1.4.1.1.7",
-                new StorageLocation("fs-main", new StorageKey("k/" + sopInstanceUID), "1.2.840.10008.1.2.1", 100, "00"),
+                new StorageLocation("default", new StorageKey("k/" + sopInstanceUID), "1.2.840.10008.1.2.1", 100, "00"),
                 Instant.EPOCH), StoreOutcome.Result.STORED, "STORESCU", "MOSAIC");
     }
 

@@ -1,6 +1,7 @@
 package org.mosaicpacs.api.index;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.mosaicpacs.dicom.data.Attributes;
@@ -81,4 +82,39 @@ public interface ArchiveIndex {
      */
     List<InstanceLocation> delete(String studyInstanceUID, String seriesInstanceUID, String sopInstanceUID)
             throws IndexException;
+
+    /**
+     * Points an instance at another copy of its bytes, if it still points at {@code from}.
+     *
+     * <p>When it is called: by a migration between storage backends ({@code mosaic:storage-migrate}),
+     * after the copy at {@code to} was written and read back with the same SHA-256 as {@code from}. What
+     * it does, in one transaction: when the instance {@code sopInstanceUID} is indexed with the storage id
+     * and key of {@code from}, records {@code to} instead (storage id, key, size, digest; the transfer
+     * syntax stays). When the instance was deleted or replaced meanwhile, nothing changes and the caller
+     * must not delete {@code from}'s object on the strength of this call.
+     *
+     * <p>The default says the index cannot re-point (indexes written before 0.2.0 of this package).
+     *
+     * @return whether the instance now points at {@code to}
+     * @throws IndexException when the database failed (nothing changed)
+     * @since 0.2.0
+     */
+    default boolean relocate(String sopInstanceUID, StorageLocation from, StorageLocation to) throws IndexException {
+        throw new UnsupportedOperationException("this index cannot re-point instances");
+    }
+
+    /**
+     * How many indexed instances each storage backend holds, and their bytes.
+     *
+     * <p>When it is called: by {@code mosaic:storage-list}, and before a backend is removed
+     * ({@code mosaic:storage-remove} is refused while the index records objects in it).
+     *
+     * @return per storage id (the ids the index records, running or not), the number of instances and the
+     *         sum of their sizes; storage ids without instances are absent
+     * @throws IndexException when the database failed
+     * @since 0.2.0
+     */
+    default Map<String, StorageUsage> storageUsage() throws IndexException {
+        throw new UnsupportedOperationException("this index cannot count objects per storage");
+    }
 }

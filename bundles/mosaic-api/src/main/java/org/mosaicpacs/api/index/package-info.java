@@ -6,7 +6,7 @@
  * queries ({@link org.mosaicpacs.api.index.QueryRequest}) with the matching of PS3.4 C.2.2.2, finds the
  * instances to retrieve ({@link org.mosaicpacs.api.index.ArchiveIndex#locate}) and deletes.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package org.mosaicpacs.api.index;
 
 import org.osgi.annotation.versioning.Version;

@@ -21,7 +21,7 @@ public interface StorageBackend {
     /** Service property: the kind of backend, e.g. {@code fs}. */
     String BACKEND_PROPERTY = "storage.backend";
 
-    /** Service property: the configured id of this backend, e.g. {@code fs-main}; what the index records. */
+    /** Service property: the configured id of this backend, e.g. {@code default}; what the index records. */
     String ID_PROPERTY = "storage.id";
 
     /** The configured id of this backend (the value of {@value #ID_PROPERTY}). */

@@ -5,7 +5,7 @@
  * {@link org.mosaicpacs.api.storage.StorageKey}s. Backends are OSGi services with the properties
  * {@value org.mosaicpacs.api.storage.StorageBackend#BACKEND_PROPERTY} (the kind, e.g. {@code fs}) and
  * {@value org.mosaicpacs.api.storage.StorageBackend#ID_PROPERTY} (the configured id, e.g.
- * {@code fs-main}); the index records the id and the key of each stored instance, so that a retrieve
+ * {@code default}); the index records the id and the key of each stored instance, so that a retrieve
  * finds the backend again by its id.
  *
  * <p>0.2.0: {@link org.mosaicpacs.api.storage.StorageBackend#list} and

@@ -10,8 +10,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface ArchiveConfiguration {
 
     @AttributeDefinition(name = "Storage id",
-            description = "The storage backend (service property storage.id) new instances are written to.")
-    String storageId() default "fs-main";
+            description = "The default write target: the storage backend (service property storage.id) new "
+                    + "instances are written to when no storage rule matches. Changed live: ingests in progress "
+                    + "finish where they started, the next ones go to the new target.")
+    String storageId() default "default";
+
+    @AttributeDefinition(name = "Storage rules",
+            description = "Write targets chosen per instance, first match wins: Criterion=Value -> storageId, "
+                    + "where Criterion is CallingAETitle, Modality or SOPClassUID; e.g. Modality=MR -> s3-main. "
+                    + "Changed live, like the storage id.")
+    String[] storageRules() default {};
 
     @AttributeDefinition(name = "Duplicate policy",
             description = "An instance whose SOP Instance UID is already indexed: REJECT (C-STORE 0111), "

@@ -22,6 +22,7 @@ import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -50,26 +51,71 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
     private final Collection<InstanceStoredListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ArchiveIndex index;
 
-    private final String storageId;
+    private volatile String storageId;
     private final IngestPipeline pipeline;
     private final List<IngestJournal.Intent> leftOver;
     private final boolean checkAtStart;
+    private final String journalDirectory;
     private Thread startupCheck;
     private volatile boolean closed;
     private volatile String startupFindings = "";
 
     @Activate
     public ArchiveIngestService(ArchiveConfiguration configuration) throws IOException {
-        this.storageId = configuration.storageId();
-        IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(configuration.journalDirectory())));
+        StorageRules rules = StorageRules.parse(configuration.storageId(), configuration.storageRules());
+        this.storageId = rules.defaultTarget();
+        this.journalDirectory = configuration.journalDirectory();
+        IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(journalDirectory)));
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
-        this.pipeline = new IngestPipeline(new IngestPipeline.Settings(storageId, configuration.duplicatePolicy(),
-                configuration.requirePatientID(), Coercion.parseAll(configuration.coercions()),
-                Math.max(64, configuration.maxHeaderKiB()) * 1024L, configuration.validateContent()),
+        this.pipeline = new IngestPipeline(settings(configuration, storageId),
                 () -> index, backends::get, () -> listeners, journal);
+        pipeline.reconfigure(settings(configuration, storageId), rules);
         this.checkAtStart = configuration.checkAtStart();
         reconcile();
         startCheck();
+    }
+
+    private static IngestPipeline.Settings settings(ArchiveConfiguration configuration, String storageId) {
+        return new IngestPipeline.Settings(storageId, configuration.duplicatePolicy(),
+                configuration.requirePatientID(), Coercion.parseAll(configuration.coercions()),
+                Math.max(64, configuration.maxHeaderKiB()) * 1024L, configuration.validateContent());
+    }
+
+    /**
+     * A configuration change, taken live: the component stays registered (so no C-STORE finds the ingest
+     * service missing), ingests in progress finish on the backend they chose, the next ones follow the new
+     * target and rules. Rules or coercions that cannot be read are refused (logged) and the current ones
+     * kept. The journal directory is read at activation only.
+     */
+    @Modified
+    void modified(ArchiveConfiguration configuration) {
+        StorageRules rules;
+        IngestPipeline.Settings next;
+        try {
+            rules = StorageRules.parse(configuration.storageId(), configuration.storageRules());
+            next = settings(configuration, rules.defaultTarget());
+        } catch (IllegalArgumentException e) {
+            LOG.error("configuration {} refused, the archive keeps storing as before: {}", PID, e.getMessage());
+            return;
+        }
+        if (!journalDirectory.equals(configuration.journalDirectory())) {
+            LOG.warn("journalDirectory changes at the next start of the archive; the journal stays in {}",
+                    journalDirectory);
+        }
+        String before = storageId;
+        storageId = rules.defaultTarget();
+        pipeline.reconfigure(next, rules);
+        if (!before.equals(storageId)) {
+            LOG.info("write target is now {} (was {}); ingests in progress finish on {}", storageId, before, before);
+        }
+        if (!rules.rules().isEmpty()) {
+            LOG.info("storage rules: {}", rules.rules());
+        }
+    }
+
+    /** The rules that choose the write target now (the console shows them). */
+    StorageRules storageRules() {
+        return pipeline.rules();
     }
 
     @Deactivate

@@ -78,7 +78,8 @@ final class IngestPipeline implements IngestService {
         }
     }
 
-    private final Settings settings;
+    private volatile Settings settings;
+    private volatile StorageRules rules;
     private final Supplier<ArchiveIndex> index;
     private final Function<String, StorageBackend> backends;
     private final Supplier<Collection<InstanceStoredListener>> listeners;
@@ -88,10 +89,25 @@ final class IngestPipeline implements IngestService {
     IngestPipeline(Settings settings, Supplier<ArchiveIndex> index, Function<String, StorageBackend> backends,
                    Supplier<Collection<InstanceStoredListener>> listeners, IngestJournal journal) {
         this.settings = settings;
+        this.rules = StorageRules.only(settings.storageId());
         this.index = index;
         this.backends = backends;
         this.listeners = listeners;
         this.journal = journal;
+    }
+
+    /**
+     * Takes new settings and write-target rules, for the ingests that start from now on; an ingest in
+     * progress keeps the storage backend it chose.
+     */
+    void reconfigure(Settings settings, StorageRules rules) {
+        this.rules = rules;
+        this.settings = settings;
+    }
+
+    /** The rules that choose the write target now. */
+    StorageRules rules() {
+        return rules;
     }
 
     /** The file meta information and header of a received instance, as parsed. */
@@ -306,9 +322,11 @@ final class IngestPipeline implements IngestService {
         if (idx == null) {
             return IngestResult.of(Outcome.PROCESSING_FAILURE, "the index is not available");
         }
-        StorageBackend backend = backends.apply(settings.storageId());
+        // chosen once: this ingest writes there to its end, whatever the configuration does meanwhile
+        String target = rules.target(origin.callingAETitle(), header);
+        StorageBackend backend = backends.apply(target);
         if (backend == null) {
-            return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "storage " + settings.storageId() + " is not available");
+            return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "storage " + target + " is not available");
         }
         String study = header.getString(Tag.StudyInstanceUID);
         String series = header.getString(Tag.SeriesInstanceUID);

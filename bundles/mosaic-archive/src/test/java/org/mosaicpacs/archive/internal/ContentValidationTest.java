@@ -66,7 +66,7 @@ class ContentValidationTest {
     }
 
     private IngestPipeline pipeline(boolean validate) throws IOException {
-        return new IngestPipeline(new IngestPipeline.Settings("fs-main", DuplicatePolicy.KEEP_FIRST, true, List.of(),
+        return new IngestPipeline(new IngestPipeline.Settings("default", DuplicatePolicy.KEEP_FIRST, true, List.of(),
                 IngestPipeline.Settings.MAX_HEADER_BYTES, validate), () -> index,
                 id -> id.equals(storage.id()) ? storage : null, List::of, new IngestJournal(temp.resolve("journal")));
     }

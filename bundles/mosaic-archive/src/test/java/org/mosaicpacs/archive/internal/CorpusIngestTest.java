@@ -50,7 +50,7 @@ class CorpusIngestTest {
                 IngestPipelineTest.config(DerbyIndexConfiguration.class, Map.of()));
         StorageBackend storage = new FsStorageBackend(IngestPipelineTest.config(FsStorageConfiguration.class,
                 Map.of("root", temp.resolve(name).toString(), "fsync", false)));
-        IngestPipeline pipeline = new IngestPipeline(new IngestPipeline.Settings("fs-main", DuplicatePolicy.REPLACE,
+        IngestPipeline pipeline = new IngestPipeline(new IngestPipeline.Settings("default", DuplicatePolicy.REPLACE,
                 true, List.of()), () -> index, id -> storage, List::of, new IngestJournal(temp.resolve(name + "-journal")));
         return new Archive(pipeline, storage);
     }

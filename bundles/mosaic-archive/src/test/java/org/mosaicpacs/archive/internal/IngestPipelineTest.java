@@ -82,7 +82,7 @@ class IngestPipelineTest {
     }
 
     private IngestPipeline pipeline(DuplicatePolicy policy, String... coercions) throws IOException {
-        return new IngestPipeline(new IngestPipeline.Settings("fs-main", policy, true, Coercion.parseAll(coercions)),
+        return new IngestPipeline(new IngestPipeline.Settings("default", policy, true, Coercion.parseAll(coercions)),
                 () -> index, backends::get, () -> listeners, new IngestJournal(temp.resolve("journal")));
     }
 
@@ -181,13 +181,13 @@ class IngestPipelineTest {
     void reconciliationDeletesWhatWasWrittenButNeverIndexed() throws Exception {
         IngestJournal journal = new IngestJournal(temp.resolve("journal"));
         StorageKey key = StorageKey.forInstance("1.2.3.7", "1.2.3.7.1", "1.2.3.7.1.1", "1");
-        journal.begin("fs-main", key.value(), "1.2.3.7", "1.2.3.7.1", "1.2.3.7.1.1");
+        journal.begin("default", key.value(), "1.2.3.7", "1.2.3.7.1", "1.2.3.7.1.1");
         storage.write(key, new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}));
         // and one that was indexed before the crash: kept
         Path file = file("1.2.3.8", "1.2.3.8.1", "1.2.3.8.1.1", UID.ExplicitVRLittleEndian);
         IngestResult indexed = pipeline(DuplicatePolicy.KEEP_FIRST).ingest(file, ORIGIN);
         StorageKey indexedKey = indexed.instance().orElseThrow().location().key();
-        journal.begin("fs-main", indexedKey.value(), "1.2.3.8", "1.2.3.8.1", "1.2.3.8.1.1");
+        journal.begin("default", indexedKey.value(), "1.2.3.8", "1.2.3.8.1", "1.2.3.8.1.1");
         assertEquals(2, storedObjects());
 
         IngestPipeline restarted = pipeline(DuplicatePolicy.KEEP_FIRST);

@@ -54,7 +54,7 @@ class StartupCheckTest {
                 Map.of("root", temp.resolve("storage").toString(), "fsync", false)));
 
         ArchiveIngestService first = start(index, storage);
-        assertEquals(Health.up("storing into fs-main"), first.health(), "an empty archive is consistent");
+        assertEquals(Health.up("storing into default"), first.health(), "an empty archive is consistent");
         IngestResult lost = null;
         for (int i = 1; i <= 3; i++) {
             byte[] part10 = StreamingIngestTest.part10(StreamingIngestTest.dataset("1.2.8", "1.2.8.1", "1.2.8.1." + i,

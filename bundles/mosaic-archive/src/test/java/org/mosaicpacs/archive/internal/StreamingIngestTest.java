@@ -77,7 +77,7 @@ class StreamingIngestTest {
     }
 
     private IngestPipeline pipeline(long maxHeaderBytes, String... coercions) throws IOException {
-        return new IngestPipeline(new IngestPipeline.Settings("fs-main", DuplicatePolicy.KEEP_FIRST, true,
+        return new IngestPipeline(new IngestPipeline.Settings("default", DuplicatePolicy.KEEP_FIRST, true,
                 Coercion.parseAll(coercions), maxHeaderBytes), () -> index, id -> id.equals(storage.id()) ? storage : null,
                 List::of, new IngestJournal(journalDir));
     }

@@ -75,7 +75,7 @@ final class TestSupport {
 
     static InstanceStored stored(String study, String series, String sop) {
         InstanceLocation location = new InstanceLocation(study, series, sop, "1.2.840.10008.5.1.4.1.1.7",
-                new StorageLocation("fs-main", new StorageKey(study + "/" + series + "/" + sop), "1.2.840.10008.1.2.1", 10, "00"),
+                new StorageLocation("default", new StorageKey(study + "/" + series + "/" + sop), "1.2.840.10008.1.2.1", 10, "00"),
                 Instant.EPOCH);
         return new InstanceStored(location, StoreOutcome.Result.STORED, "STORESCU", "MOSAIC");
     }

@@ -3,6 +3,7 @@ package org.mosaicpacs.index.derby.internal;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -15,6 +16,7 @@ import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.index.QueryRequest;
 import org.mosaicpacs.api.index.StorageLocation;
+import org.mosaicpacs.api.index.StorageUsage;
 import org.mosaicpacs.api.index.StoreOutcome;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.osgi.service.component.annotations.Activate;
@@ -46,6 +48,16 @@ public final class DerbyArchiveIndex implements ArchiveIndex, HealthIndicator {
     @Override
     public StoreOutcome store(Attributes dataset, StorageLocation location, DuplicatePolicy policy) throws IndexException {
         return index.store(dataset, location, policy);
+    }
+
+    @Override
+    public boolean relocate(String sopUID, StorageLocation from, StorageLocation to) throws IndexException {
+        return index.relocate(sopUID, from, to);
+    }
+
+    @Override
+    public Map<String, StorageUsage> storageUsage() throws IndexException {
+        return index.storageUsage();
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -27,6 +29,7 @@ import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.index.QueryLevel;
 import org.mosaicpacs.api.index.QueryRequest;
 import org.mosaicpacs.api.index.StorageLocation;
+import org.mosaicpacs.api.index.StorageUsage;
 import org.mosaicpacs.api.index.StoreOutcome;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.dicom.data.Attributes;
@@ -458,6 +461,34 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 update(c, "DELETE FROM patient WHERE pk = ? AND NOT EXISTS (SELECT 1 FROM study WHERE patient_fk = ?)", pk, pk);
             }
             return removed;
+        });
+    }
+
+    // ---- storage: re-point and usage ----------------------------------------------------------------
+
+    @Override
+    public boolean relocate(String sopUID, StorageLocation from, StorageLocation to) throws IndexException {
+        if (sopUID == null || sopUID.isBlank()) {
+            throw new IndexException("relocate needs a SOP Instance UID", true);
+        }
+        return inTransaction("relocate " + sopUID, c -> update(c, "UPDATE instance SET storage_id = ?, storage_key = ?,"
+                        + " obj_size = ?, checksum = ? WHERE sop_iuid = ? AND storage_id = ? AND storage_key = ?",
+                cut(to.storageId(), 64), to.key().value(), to.size(), cut(to.sha256(), 128), sopUID.strip(),
+                from.storageId(), from.key().value()) == 1);
+    }
+
+    @Override
+    public Map<String, StorageUsage> storageUsage() throws IndexException {
+        return inTransaction("storage usage", c -> {
+            Map<String, StorageUsage> out = new TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT storage_id, COUNT(*), SUM(obj_size) FROM instance GROUP BY storage_id");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new StorageUsage(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
         });
     }
 

@@ -12,7 +12,7 @@ public @interface FsStorageConfiguration {
     @AttributeDefinition(name = "Storage id",
             description = "The id the index records with every instance stored here (service property storage.id). "
                     + "Do not change it once images are stored.")
-    String storage_id() default "fs-main";
+    String storage_id() default "default";
 
     @AttributeDefinition(name = "Root directory",
             description = "Where the objects are kept. ${mosaic.data} is replaced by the system property mosaic.data.")

@@ -35,7 +35,12 @@ public final class S3StorageBackend implements StorageBackend, HealthIndicator {
     static final String PID = "org.mosaicpacs.storage.s3";
     private static final Logger LOG = LoggerFactory.getLogger(S3StorageBackend.class);
 
+    /** How long a deactivation waits for the writes in progress before it closes the client. */
+    static final long DRAIN_MILLIS = 120_000;
+
     private final S3Storage storage;
+    /** Writes in progress: a deactivation (configuration deleted, bundle stopped) lets them finish. */
+    private int writing;
 
     @Activate
     public S3StorageBackend(S3StorageConfiguration configuration) {
@@ -44,7 +49,18 @@ public final class S3StorageBackend implements StorageBackend, HealthIndicator {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        // the service is already unregistered: no new caller finds it; an ingest that started writing
+        // here finishes here (its object is acknowledged by S3 before the client is closed)
+        long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+        synchronized (this) {
+            while (writing > 0 && System.nanoTime() < until) {
+                wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            }
+            if (writing > 0) {
+                LOG.warn("storage {}: closing with {} writes still in progress", storage.id(), writing);
+            }
+        }
         storage.close();
     }
 
@@ -55,7 +71,17 @@ public final class S3StorageBackend implements StorageBackend, HealthIndicator {
 
     @Override
     public StoredObject write(StorageKey key, InputStream data) throws StorageException {
-        return storage.write(key, data);
+        synchronized (this) {
+            writing++;
+        }
+        try {
+            return storage.write(key, data);
+        } finally {
+            synchronized (this) {
+                writing--;
+                notifyAll();
+            }
+        }
     }
 
     @Override
