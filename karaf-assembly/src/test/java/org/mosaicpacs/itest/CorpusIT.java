@@ -424,7 +424,8 @@ class CorpusIT {
         // nothing ever leaves the storage root: no file under MOSAIC_DATA but the index, storage, journal and spool
         try (Stream<Path> top = Files.list(mosaic.data)) {
             Set<String> names2 = top.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-            assertTrue(Set.of("index", "storage", "ingest", "spool").containsAll(names2), "MOSAIC_DATA holds " + names2);
+            assertTrue(Set.of("index", "storage", "ingest", "spool", "plugins", "dicomweb", "storage-migration").containsAll(names2),
+                    "MOSAIC_DATA holds " + names2);
         }
         assertTrue(!Files.exists(Path.of("/tmp/pwned")) && !Files.exists(mosaic.data.resolve("../../etc")),
                 "no file was written outside the storage root");
