@@ -57,7 +57,6 @@ class OrthancIT {
     private Distribution mosaic;
     private Process orthanc;
     private int orthancHttp;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Path> sent = new HashMap<>();
     private Path files;
 
@@ -153,7 +152,7 @@ class OrthancIT {
         List<String> ids = new ArrayList<>();
         for (Path f : batch) {
             // uploaded over Orthanc's REST API (not through Mosaic)
-            HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(URI.create(orthancUrl("/instances")))
+            HttpResponse<String> rsp = http().send(HttpRequest.newBuilder(URI.create(orthancUrl("/instances")))
                     .POST(HttpRequest.BodyPublishers.ofFile(f)).header("Content-Type", "application/dicom").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, rsp.statusCode(), rsp.body());
@@ -189,7 +188,7 @@ class OrthancIT {
     }
 
     private String post(String path, String json) throws Exception {
-        HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(URI.create(orthancUrl(path)))
+        HttpResponse<String> rsp = http().send(HttpRequest.newBuilder(URI.create(orthancUrl(path)))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(120)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, rsp.statusCode(), path + ": " + rsp.body());
@@ -197,7 +196,7 @@ class OrthancIT {
     }
 
     private byte[] get(String path) throws Exception {
-        HttpResponse<byte[]> rsp = http.send(HttpRequest.newBuilder(URI.create(orthancUrl(path))).GET().build(),
+        HttpResponse<byte[]> rsp = http().send(HttpRequest.newBuilder(URI.create(orthancUrl(path))).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, rsp.statusCode(), path);
         return rsp.body();
@@ -268,4 +267,14 @@ class OrthancIT {
         return "2.25." + new BigInteger(1, ByteBuffer.allocate(16).putLong(UUID.randomUUID().getMostSignificantBits())
                 .putLong(UUID.randomUUID().getLeastSignificantBits()).array());
     }
+
+    /**
+     * A new client, so a new connection, for every request: Orthanc closes idle keep-alive connections, and
+     * the JDK client then fails a POST sent on such a connection ("header parser received no bytes") instead
+     * of retrying it.
+     */
+    static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
 }

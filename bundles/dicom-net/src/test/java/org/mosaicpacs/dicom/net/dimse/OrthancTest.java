@@ -46,7 +46,6 @@ class OrthancTest {
     ScheduledExecutorService scheduler;
     TestScp scp;
     Process orthanc;
-    HttpClient http;
     int httpPort;
     int dicomPort;
 
@@ -54,7 +53,6 @@ class OrthancTest {
     void setUp() {
         executor = Executors.newCachedThreadPool();
         scheduler = Executors.newSingleThreadScheduledExecutor();
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterEach
@@ -115,7 +113,7 @@ class OrthancTest {
     }
 
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
@@ -124,7 +122,7 @@ class OrthancTest {
     }
 
     String post(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -216,4 +214,14 @@ class OrthancTest {
             }
         }
     }
+
+    /**
+     * A new client, so a new connection, for every request: Orthanc closes idle keep-alive connections, and
+     * the JDK client then fails a POST sent on such a connection ("header parser received no bytes") instead
+     * of retrying it.
+     */
+    static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
 }
