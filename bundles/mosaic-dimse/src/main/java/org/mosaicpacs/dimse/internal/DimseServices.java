@@ -10,6 +10,7 @@ import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
@@ -82,7 +83,7 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
         description = ArchiveAE.describe(settings) + (network.tlsPort() < 0 ? "" : ", TLS port " + network.tlsPort())
                 + (network.acceptOnlyRemoteAEs() ? ", only configured remote AEs may call" : "");
         requester = new Requester(settings.aeTitle(), () -> remoteAEs, network.sslContext(), network.tlsProtocols(),
-                settings.responseTimeoutMillis());
+                settings.responseTimeoutMillis(), this::backend, () -> deidentifier, settings.spoolDirectory());
         try {
             ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs,
                     () -> deidentifier);
@@ -124,6 +125,11 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
     @Override
     public List<StoreResult> store(String aeTitle, List<Path> files) throws IOException {
         return requester().store(aeTitle, files);
+    }
+
+    @Override
+    public List<StoreResult> send(String aeTitle, List<InstanceLocation> instances) throws IOException {
+        return requester().send(aeTitle, instances);
     }
 
     private StorageBackend backend(String id) {

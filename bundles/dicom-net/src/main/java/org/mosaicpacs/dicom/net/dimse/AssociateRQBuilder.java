@@ -98,6 +98,53 @@ public final class AssociateRQBuilder {
         return this;
     }
 
+    /**
+     * Proposes what is needed to send these stored instances with {@link DimseAssociation#cstore(RetrieveSCP.Instance,
+     * int)}: for each SOP class, one context per transfer syntax the instances are stored in (sent as they are
+     * when accepted), a native one together with Explicit and Implicit VR Little Endian (to convert to). The
+     * syntax comes from {@link RetrieveSCP.Instance#transferSyntaxUid()}, else from the object's file meta
+     * information; an instance that cannot be opened proposes nothing (it fails when it is sent). Stops adding
+     * at 127 contexts.
+     *
+     * @param instances the instances to send
+     * @return this
+     * @since 0.3.0
+     */
+    public AssociateRQBuilder addStorageContextsFor(Iterable<RetrieveSCP.Instance> instances) {
+        Map<String, List<String>> syntaxes = new LinkedHashMap<>();
+        for (RetrieveSCP.Instance inst : instances) {
+            List<String> ts = syntaxes.computeIfAbsent(inst.sopClassUid(), k -> new ArrayList<>());
+            String stored;
+            try {
+                stored = RetrieveSender.transferSyntax(inst);
+            } catch (IOException e) {
+                continue; // its C-STORE fails when it is sent
+            }
+            if (!ts.contains(stored)) {
+                ts.add(stored);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : syntaxes.entrySet()) {
+            for (String ts : e.getValue()) {
+                if (contexts.size() < 127) {
+                    // the stored syntax first, then what a native one can be converted into
+                    addContext(e.getKey(), RetrieveSender.isNative(ts) ? withUncompressed(ts) : new String[] {ts});
+                }
+            }
+        }
+        return this;
+    }
+
+    private static String[] withUncompressed(String ts) {
+        List<String> list = new ArrayList<>(List.of(ts));
+        for (String u : UNCOMPRESSED) {
+            if (!list.contains(u)) {
+                list.add(u);
+            }
+        }
+        return list.toArray(String[]::new);
+    }
+
     /** Proposes Verification with Implicit VR Little Endian. @return this */
     public AssociateRQBuilder addVerification() {
         return addContext(UID.Verification, UID.ImplicitVRLittleEndian);

@@ -465,6 +465,22 @@ public final class DimseAssociation implements AutoCloseable {
         return cstore(file, priority, null, 0);
     }
 
+    /**
+     * C-STORE of a stored instance, read from its source while it is sent (nothing is copied): as it is when a
+     * context with its stored transfer syntax was accepted, otherwise a native one converted into an accepted
+     * native syntax (Explicit VR LE first); propose with {@link AssociateRQBuilder#addStorageContextsFor}.
+     *
+     * @param instance the instance
+     * @param priority the priority
+     * @return the future of the C-STORE-RSP; returns once the data set is sent
+     * @throws NoPresentationContextException if no usable context was accepted (the association stays usable)
+     * @throws IOException if the source cannot be read or sending fails
+     * @since 0.3.0
+     */
+    public DimseFuture cstore(RetrieveSCP.Instance instance, int priority) throws IOException {
+        return RetrieveSender.send(this, instance, priority, null, 0);
+    }
+
     /** C-STORE of a file as a C-MOVE sub-operation: as {@link #cstore(Path, int)}. */
     public DimseFuture cstore(Path file, int priority, String moveOriginatorAET, int moveOriginatorMsgId)
             throws IOException {

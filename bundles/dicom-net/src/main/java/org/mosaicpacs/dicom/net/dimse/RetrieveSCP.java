@@ -5,13 +5,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
-import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.data.VR;
 import org.mosaicpacs.dicom.net.Connection;
 import org.slf4j.Logger;
@@ -100,39 +97,9 @@ public abstract class RetrieveSCP implements DicomService {
      */
     protected DimseAssociation connect(DimseAssociation as, String destinationAET, Connection remote,
             List<Instance> instances) throws IOException {
-        Map<String, List<String>> syntaxes = new LinkedHashMap<>();
-        for (Instance inst : instances) {
-            List<String> ts = syntaxes.computeIfAbsent(inst.sopClassUid(), k -> new ArrayList<>());
-            String fileTs;
-            try {
-                fileTs = RetrieveSender.transferSyntax(inst);
-            } catch (IOException e) {
-                continue; // its sub-operation fails when it is sent
-            }
-            if (!ts.contains(fileTs)) {
-                ts.add(fileTs);
-            }
-        }
-        AssociateRQBuilder rq = new AssociateRQBuilder(destinationAET, as.localAETitle());
-        for (Map.Entry<String, List<String>> e : syntaxes.entrySet()) {
-            for (String ts : e.getValue()) {
-                if (rq.size() < 127) {
-                    // the stored syntax first, then what we can convert a native one into
-                    rq.addContext(e.getKey(), RetrieveSender.isNative(ts) ? union(ts) : new String[] {ts});
-                }
-            }
-        }
+        AssociateRQBuilder rq = new AssociateRQBuilder(destinationAET, as.localAETitle())
+                .addStorageContextsFor(instances);
         return DimseAssociation.connect(as.connection(), remote, rq.build(), null, as.executor(), as.scheduler());
-    }
-
-    private static String[] union(String ts) {
-        List<String> list = new ArrayList<>(List.of(ts));
-        for (String u : List.of(UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian)) {
-            if (!list.contains(u)) {
-                list.add(u);
-            }
-        }
-        return list.toArray(String[]::new);
     }
 
     @Override
