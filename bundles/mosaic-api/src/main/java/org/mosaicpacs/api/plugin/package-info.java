@@ -8,12 +8,13 @@
  * {@link StudyStableHook}) are called on the plugin's own thread from a bounded queue: a slow or
  * failing plugin never slows or fails an ingest. Intervention hooks ({@link IngestInterceptor},
  * {@link QueryRetrieveHook}) are called while the archive waits, under a time budget. HTTP endpoints
- * ({@link PluginEndpoint}) are served under {@code /plugins/<name>/}.
+ * ({@link PluginEndpoint}) are served under {@code /plugins/<name>/}. Since 0.2.0 a plugin may show counters of its
+ * own in {@code mosaic:plugin-list} ({@link PluginMetrics}).
  *
  * <p>The reference, hook by hook (when it fires, what it may do, what it may return), is
  * {@code docs/plugin-guide.md}.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package org.mosaicpacs.api.plugin;
 
 import org.osgi.annotation.versioning.Version;

@@ -10,7 +10,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** {@code mosaic:plugin-list}: the plugins, their hooks and how they are doing, as a table. */
 @Service
 @Command(scope = "mosaic", name = "plugin-list", description = "Lists the plugins the archive runs: their hooks, "
-        + "events waiting, delivered, failed, slow and dropped")
+        + "events waiting, delivered, failed, slow and dropped, and the plugin's own metrics")
 public class PluginListCommand implements Action {
 
     @Reference
@@ -30,10 +30,11 @@ public class PluginListCommand implements Action {
         table.column("Failures").alignRight();
         table.column("Slow").alignRight();
         table.column("Dropped").alignRight();
+        table.column("Metrics");
         table.emptyTableText("No plugins (drop a plugin bundle into deploy/ or feature:install one)");
         for (PluginRuntime.PluginInfo p : runtime.plugins()) {
             table.addRow().addContent(p.name(), p.bundle(), String.join(",", p.hooks()), p.counts().queued(),
-                    p.counts().delivered(), p.counts().failures(), p.counts().slow(), p.counts().dropped());
+                    p.counts().delivered(), p.counts().failures(), p.counts().slow(), p.counts().dropped(), p.metrics());
         }
         table.print(System.out, !noFormat);
         System.out.println(runtime.pendingSeries() + " series and " + runtime.pendingStudies()

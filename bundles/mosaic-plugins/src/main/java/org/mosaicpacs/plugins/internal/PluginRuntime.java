@@ -36,6 +36,7 @@ import org.mosaicpacs.api.plugin.IngestInterceptor;
 import org.mosaicpacs.api.plugin.InstanceStoredHook;
 import org.mosaicpacs.api.plugin.PluginConstants;
 import org.mosaicpacs.api.plugin.PluginEndpoint;
+import org.mosaicpacs.api.plugin.PluginMetrics;
 import org.mosaicpacs.api.plugin.QueryRetrieveHook;
 import org.mosaicpacs.api.plugin.SeriesStable;
 import org.mosaicpacs.api.plugin.SeriesStableHook;
@@ -77,6 +78,7 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
     static final String INGEST_INTERCEPTOR = "ingest-interceptor";
     static final String QUERY_RETRIEVE = "query-retrieve";
     static final String ENDPOINT = "http-endpoint";
+    static final String METRICS = "metrics";
     /** Calls of one interceptor that may hang at once before it is skipped. */
     private static final int INTERCEPTOR_PERMITS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
@@ -85,8 +87,8 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
     private record Hook<T>(long serviceId, int ranking, T hook, Semaphore permits) {
     }
 
-    /** One line of {@code mosaic:plugin-list}. */
-    record PluginInfo(String name, String bundle, Set<String> hooks, PluginWorker.Counts counts) {
+    /** One line of {@code mosaic:plugin-list}; {@code metrics} is the plugin's own ({@link PluginMetrics}), or empty. */
+    record PluginInfo(String name, String bundle, Set<String> hooks, PluginWorker.Counts counts, String metrics) {
     }
 
     private final BundleContext context;
@@ -100,6 +102,7 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
     private final Map<Long, Hook<IngestInterceptor>> interceptors = new ConcurrentHashMap<>();
     private final Map<Long, Hook<QueryRetrieveHook>> queryRetrieveHooks = new ConcurrentHashMap<>();
     private final Map<Long, Hook<PluginEndpoint>> endpoints = new ConcurrentHashMap<>();
+    private final Map<Long, Hook<PluginMetrics>> metrics = new ConcurrentHashMap<>();
     private final ExecutorService interceptionThreads;
     private final ScheduledExecutorService timer;
     private final ServiceRegistration<Servlet> servlet;
@@ -214,6 +217,15 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
 
     void unbindPluginEndpoint(PluginEndpoint hook, Map<String, Object> properties) {
         remove(endpoints, ENDPOINT, properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPluginMetrics(PluginMetrics hook, Map<String, Object> properties) {
+        add(metrics, METRICS, hook, properties);
+    }
+
+    void unbindPluginMetrics(PluginMetrics hook, Map<String, Object> properties) {
+        remove(metrics, METRICS, properties);
     }
 
     private <T> void add(Map<Long, Hook<T>> hooks, String kind, T hook, Map<String, Object> properties) {
@@ -436,11 +448,33 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
 
     List<PluginInfo> plugins() {
         List<PluginInfo> list = new ArrayList<>();
-        for (PluginWorker w : workers.values()) {
-            list.add(new PluginInfo(w.name(), w.bundle(), new TreeSet<>(w.hooks()), w.counts()));
+        for (Map.Entry<Long, PluginWorker> e : workers.entrySet()) {
+            PluginWorker w = e.getValue();
+            String own = metricsOf(e.getKey(), w); // first: a failure of it is in the counts
+            list.add(new PluginInfo(w.name(), w.bundle(), new TreeSet<>(w.hooks()), w.counts(), own));
         }
         list.sort(Comparator.comparing(PluginInfo::name));
         return list;
+    }
+
+    /** The plugin's own counters as {@code name=value, ...}; empty without {@link PluginMetrics}, {@code ?} when it failed. */
+    private String metricsOf(long serviceId, PluginWorker worker) {
+        Hook<PluginMetrics> h = metrics.get(serviceId);
+        if (h == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        boolean ok = worker.timed(METRICS, () -> {
+            Map<String, Long> answer = h.hook().metrics();
+            if (answer == null) {
+                throw new IllegalStateException("the metrics were null");
+            }
+            answer.forEach((k, v) -> parts.add(k + "=" + v));
+        }, false);
+        if (!ok) {
+            return "?";
+        }
+        return String.join(", ", parts);
     }
 
     int pendingSeries() {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mosaicpacs.api.plugin.InstanceStoredHook;
+import org.mosaicpacs.api.plugin.PluginMetrics;
 import org.mosaicpacs.api.plugin.SeriesStable;
 import org.mosaicpacs.api.plugin.StudyStable;
 
@@ -61,6 +62,33 @@ class PluginRuntimeTest {
         assertEquals(0, info("broken").counts().delivered());
         assertEquals(3, info("counter").counts().delivered());
         assertEquals(0, info("counter").counts().failures());
+    }
+
+    @Test
+    void aPluginsOwnMetricsAreListedBesideTheRuntimesAndAFailingOneShowsAsUnknown() throws Exception {
+        runtime = new PluginRuntime(null, config(temp.resolve("pending.txt"), 100, 1000), new TestSupport.MovableClock(), false);
+        Map<String, Object> forward = plugin("forward");
+        runtime.bindInstanceStoredHook(e -> { }, forward);
+        java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("pending", 3L);
+        counters.put("failed", 1L);
+        PluginMetrics metrics = () -> counters;
+        runtime.bindPluginMetrics(metrics, forward);
+        runtime.bindPluginMetrics(() -> {
+            throw new IllegalStateException("broken metrics");
+        }, plugin("broken"));
+        runtime.bindInstanceStoredHook(e -> { }, plugin("plain"));
+
+        // one listing, as mosaic:plugin-list makes it
+        Map<String, PluginRuntime.PluginInfo> listed = new java.util.HashMap<>();
+        runtime.plugins().forEach(p -> listed.put(p.name(), p));
+        assertEquals("pending=3, failed=1", listed.get("forward").metrics());
+        assertEquals(java.util.Set.of("instance-stored", "metrics"), listed.get("forward").hooks(), "one plugin, two hooks");
+        assertEquals("?", listed.get("broken").metrics());
+        assertEquals(1, listed.get("broken").counts().failures(), "a failure per listing");
+        assertEquals("", listed.get("plain").metrics());
+        runtime.unbindPluginMetrics(metrics, forward);
+        assertEquals("", info("forward").metrics());
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.mosaicpacs.api.plugin.EndpointResponse;
 import org.mosaicpacs.api.plugin.InstanceStoredHook;
 import org.mosaicpacs.api.plugin.PluginConstants;
 import org.mosaicpacs.api.plugin.PluginEndpoint;
+import org.mosaicpacs.api.plugin.PluginMetrics;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
@@ -47,12 +48,13 @@ import org.slf4j.LoggerFactory;
  * The forward plugin: each stored instance that a {@link ForwardRule} matches is queued durably for the rule's
  * destination (before the hook returns), and a sender thread delivers the queue ({@link ForwardSender}). Serves its
  * state under {@code /plugins/forward} ({@code GET /status}; {@code POST /retry[?destination=AE]}) and to the
- * console ({@code mosaic:forward-list}, {@code mosaic:forward-retry}).
+ * console ({@code mosaic:forward-list}, {@code mosaic:forward-retry}); its counters go into {@code mosaic:plugin-list}
+ * ({@link PluginMetrics}).
  */
-@Component(service = {InstanceStoredHook.class, PluginEndpoint.class, ForwardPlugin.class},
+@Component(service = {InstanceStoredHook.class, PluginEndpoint.class, PluginMetrics.class, ForwardPlugin.class},
         configurationPid = ForwardPlugin.PID, property = PluginConstants.PLUGIN_NAME + "=forward")
 @Designate(ocd = ForwardPlugin.Config.class)
-public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint {
+public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, PluginMetrics {
 
     static final String PID = "org.mosaicpacs.plugin.forward";
     private static final Logger LOG = LoggerFactory.getLogger(ForwardPlugin.class);
@@ -284,6 +286,18 @@ public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint {
                     s.sent.get(), s.failedAttempts.get(), nextAttempt, s.lastError, s.lastErrorAt));
         }
         return list;
+    }
+
+    /** For {@code mosaic:plugin-list}: instances pending and failed now, sent, failed attempts and moved to failed. */
+    @Override
+    public Map<String, Long> metrics() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("pending", (long) queue.pending().size());
+        m.put("failed", (long) queue.failed().size());
+        m.put("sent", sender.sent());
+        m.put("failedAttempts", sender.failedAttempts());
+        m.put("movedToFailed", sender.gaveUp());
+        return m;
     }
 
     @Override

@@ -215,6 +215,8 @@ class ForwardPluginTest {
         assertTrue(status.lastError().contains("association failed: Connection refused"), status.lastError());
         EndpointResponse json = p.handle(new EndpointRequest("GET", "/status", Map.of(), null));
         assertTrue(new String(json.body(), StandardCharsets.UTF_8).contains("\"pending\":3"));
+        assertEquals(3L, p.metrics().get("pending"));
+        assertEquals(12L, p.metrics().get("failedAttempts"), "4 attempts of 3 instances");
 
         peer.down = false;
         clock.advance(Duration.ofSeconds(40));
