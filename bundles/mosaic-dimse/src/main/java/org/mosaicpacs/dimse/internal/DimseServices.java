@@ -11,6 +11,7 @@ import org.mosaicpacs.api.health.Health;
 import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -61,6 +62,11 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Deidentifier deidentifier;
 
+    /** The plugin runtime's query/retrieve hooks; while absent, queries and retrieves go on without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile QueryRetrieveInterception queryRetrieve;
+
     private volatile Requester requester;
 
     private volatile ArchiveAE ae;
@@ -85,7 +91,7 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
                 settings.responseTimeoutMillis());
         try {
             ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs,
-                    () -> deidentifier);
+                    () -> deidentifier, () -> queryRetrieve);
             problem = null;
         } catch (Exception e) {
             problem = "cannot listen on port " + settings.port() + ": " + e;
