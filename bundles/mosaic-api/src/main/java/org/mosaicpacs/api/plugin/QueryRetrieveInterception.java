@@ -18,8 +18,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * (failure or slow call, {@code mosaic:plugin-list}) and the request goes on as if it had accepted: a broken
  * plugin never refuses a request.
  *
- * <p>The {@link Origin} of a DIMSE request carries the calling and called AE titles and the peer's address; of an
- * HTTP request (QIDO-RS, WADO-RS, WADO-URI) only the client's address ({@code remoteHost}), both AE titles empty.
+ * <p>The {@link Origin} of a DIMSE request carries the calling and called AE titles (its address is empty: the
+ * association does not tell it); of an HTTP request (QIDO-RS, WADO-RS, WADO-URI) only the client's address
+ * ({@code remoteHost}), both AE titles empty.
  */
 @ProviderType
 public interface QueryRetrieveInterception {
