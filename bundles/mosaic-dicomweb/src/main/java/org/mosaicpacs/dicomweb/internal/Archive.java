@@ -13,6 +13,8 @@ import org.mosaicpacs.api.ingest.Origin;
 import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
 import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The services of the archive behind DICOMweb, as they are now: each may be absent (dynamic references),
@@ -20,6 +22,8 @@ import org.mosaicpacs.api.storage.StorageBackend;
  * too; while the plugin runtime is absent there is no hook and every request goes on.
  */
 final class Archive {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Archive.class);
 
     private final Supplier<ArchiveIndex> index;
     private final Supplier<IngestService> ingest;
@@ -53,7 +57,13 @@ final class Archive {
         if (plugins == null) {
             return query;
         }
-        QueryRetrieveInterception.QueryResult r = plugins.beforeQuery(query.level(), query.keys(), origin);
+        QueryRetrieveInterception.QueryResult r;
+        try {
+            r = plugins.beforeQuery(query.level(), query.keys(), origin);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the plugins' query hooks failed; the QIDO-RS query goes on without them", e);
+            return query;
+        }
         refuseIfRejected(r.verdict(), r.plugin(), "the query");
         return r.keys() == query.keys() ? query : new QueryRequest(query.level(), r.keys(), query.relational(),
                 query.caseInsensitivePN(), query.combinedDateTime());
@@ -68,8 +78,13 @@ final class Archive {
         if (plugins == null) {
             return;
         }
-        QueryRetrieveInterception.RetrieveResult r = plugins.beforeRetrieve(study, series == null ? "" : series,
-                instance == null ? "" : instance, origin, "");
+        QueryRetrieveInterception.RetrieveResult r;
+        try {
+            r = plugins.beforeRetrieve(study, series == null ? "" : series, instance == null ? "" : instance, origin, "");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the plugins' retrieve hooks failed; the WADO request goes on without them", e);
+            return;
+        }
         refuseIfRejected(r.verdict(), r.plugin(), "the retrieve");
     }
 

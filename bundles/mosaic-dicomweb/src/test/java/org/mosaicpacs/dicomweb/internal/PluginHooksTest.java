@@ -183,4 +183,25 @@ class PluginHooksTest {
             assertEquals("127.0.0.1", o.remoteHost());
         }
     }
+
+    @Test
+    void aFailingRuntimeRefusesNothing() throws Exception {
+        web.store(TestData.write(temp.resolve("a"), TestData.ct(OPEN, OPEN + ".1", OPEN + ".1.1", "DOE^JANE", "P1",
+                "20240601", 1, 1), UID.ExplicitVRLittleEndian));
+        web.queryRetrieve.set(new QueryRetrieveInterception() {
+            @Override
+            public QueryResult beforeQuery(QueryLevel level, Attributes keys, Origin origin) {
+                throw new IllegalStateException("the runtime is going away");
+            }
+
+            @Override
+            public RetrieveResult beforeRetrieve(String study, String series, String sop, Origin origin,
+                                                 String destination) {
+                throw new IllegalStateException("the runtime is going away");
+            }
+        });
+
+        assertEquals(1, Fixture.jsonArray(web.get("/studies").body()).size());
+        assertEquals(200, web.get("/studies/" + OPEN + "/metadata").statusCode());
+    }
 }

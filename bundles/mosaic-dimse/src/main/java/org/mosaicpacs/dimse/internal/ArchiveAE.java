@@ -440,7 +440,7 @@ final class ArchiveAE implements Closeable {
             }
             QueryRetrieveInterception plugins = queryRetrieve.get();
             if (plugins != null) {
-                QueryRetrieveInterception.QueryResult r = plugins.beforeQuery(level, keys, origin(as));
+                QueryRetrieveInterception.QueryResult r = beforeQuery(plugins, level, keys, as);
                 refuseIfRejected(r.verdict(), r.plugin(), "C-FIND", as);
                 keys = r.keys();
             }
@@ -475,6 +475,32 @@ final class ArchiveAE implements Closeable {
                     + "should be narrowed (queryLimit)", as.remoteAETitle(), level, limit, limit);
             return new LimitedMatches(matches, new DicomServiceException(Status.OutOfResources,
                     comment("more than " + limit + " matches: narrow the query")));
+        }
+    }
+
+    /** Asks the plugins before a query; when the runtime itself fails, the query goes on as asked (logged). */
+    private static QueryRetrieveInterception.QueryResult beforeQuery(QueryRetrieveInterception plugins,
+                                                                     QueryLevel level, Attributes keys,
+                                                                     DimseAssociation as) {
+        try {
+            return plugins.beforeQuery(level, keys, origin(as));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("C-FIND from {}: the plugins' query hooks failed; the query goes on without them",
+                    as.remoteAETitle(), e);
+            return new QueryRetrieveInterception.QueryResult(Verdict.accept(), keys, "");
+        }
+    }
+
+    /** Asks the plugins before a retrieve; when the runtime itself fails, the retrieve goes on (logged). */
+    private static QueryRetrieveInterception.RetrieveResult beforeRetrieve(QueryRetrieveInterception plugins,
+                                                                           String study, String series, String sop,
+                                                                           DimseAssociation as, String destination) {
+        try {
+            return plugins.beforeRetrieve(study, series, sop, origin(as), destination);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("retrieve from {}: the plugins' retrieve hooks failed; it goes on without them",
+                    as.remoteAETitle(), e);
+            return new QueryRetrieveInterception.RetrieveResult(Verdict.accept(), "");
         }
     }
 
@@ -565,8 +591,8 @@ final class ArchiveAE implements Closeable {
                         for (String sop : sops.isEmpty() ? Collections.<String>singletonList(null) : sops) {
                             if (plugins != null) {
                                 // each item the request names, before anything is sent: one rejection refuses all
-                                QueryRetrieveInterception.RetrieveResult r = plugins.beforeRetrieve(study,
-                                        se == null ? "" : se, sop == null ? "" : sop, origin(as),
+                                QueryRetrieveInterception.RetrieveResult r = beforeRetrieve(plugins, study,
+                                        se == null ? "" : se, sop == null ? "" : sop, as,
                                         destination == null ? "" : destination.strip());
                                 refuseIfRejected(r.verdict(), r.plugin(), what, as);
                             }
