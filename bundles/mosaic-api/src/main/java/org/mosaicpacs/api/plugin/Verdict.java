@@ -8,7 +8,8 @@ import java.util.Objects;
  * @param decision what happens next
  * @param status   the DICOM status to answer with when {@link Decision#REJECT}: a failure status such as
  *                 {@code 0xA700} (out of resources), {@code 0xA900} (data set does not match SOP class),
- *                 {@code 0xC000} (cannot understand) or {@code 0x0124} (refused: not authorized); 0 otherwise
+ *                 {@code 0xC000} (cannot understand) or {@code 0x0124} (refused: not authorized); see {@link
+ *                 #isFailure(int)}; 0 otherwise
  * @param comment  a short text for the sender (an Error Comment: at most 64 characters are sent), or empty
  */
 public record Verdict(Decision decision, int status, String comment) {
@@ -29,9 +30,23 @@ public record Verdict(Decision decision, int status, String comment) {
     public Verdict {
         Objects.requireNonNull(decision, "decision");
         comment = comment == null ? "" : comment;
-        if (decision == Decision.REJECT && (status & 0xF000) == 0 && status != 0x0124 && status != 0x0122) {
+        if (decision == Decision.REJECT && !isFailure(status)) {
             throw new IllegalArgumentException("a rejection needs a failure status, not 0x" + Integer.toHexString(status));
         }
+    }
+
+    /**
+     * Whether a status is a DICOM failure (PS3.7 Annex C): {@code Axxx}, {@code Cxxx}, or a general failure
+     * {@code 01xx}/{@code 02xx} (but not the warnings {@code 0107} and {@code 0116}). Warning ({@code Bxxx},
+     * {@code 0001}), pending, cancel and success statuses would tell the sender its request succeeded, so they
+     * cannot reject.
+     */
+    public static boolean isFailure(int status) {
+        int category = status & 0xF000;
+        if (category == 0xA000 || category == 0xC000) {
+            return true;
+        }
+        return status >= 0x0100 && status <= 0x02FF && status != 0x0107 && status != 0x0116;
     }
 
     /** Go on unchanged. */

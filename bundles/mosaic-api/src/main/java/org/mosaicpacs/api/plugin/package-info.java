@@ -13,6 +13,9 @@
  *
  * <p>The reference, hook by hook (when it fires, what it may do, what it may return), is
  * {@code docs/plugin-guide.md}.
+ *
+ * <p>0.2.0: {@link QueryRetrieveInterception}, the service through which the query and retrieve services call
+ * the {@link QueryRetrieveHook}s.
  */
 @Version("0.2.0")
 package org.mosaicpacs.api.plugin;

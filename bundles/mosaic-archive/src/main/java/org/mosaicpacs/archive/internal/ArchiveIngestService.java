@@ -18,6 +18,7 @@ import org.mosaicpacs.api.ingest.IngestResult;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.IngestInterception;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * go away (so the DICOM services keep answering). At activation, and whenever a backend arrives, the
  * intents left in the journal by an earlier run are reconciled. Once both the index and the configured
  * backend are present, a background thread checks that every indexed instance has its stored object
- * ({@link StartupCheck}; reported, never repaired). Also a {@link HealthIndicator} ("archive"): DOWN while
+ * ({@link StartupCheck}; reported, never repaired). The plugin runtime's {@link IngestInterception}, when present,
+ * is asked once per instance after validation and before the write (coerce or refuse). Also a {@link HealthIndicator} ("archive"): DOWN while
  * the configured backend or the index is missing; UP otherwise, with what the start-up check found.
  */
 @Component(service = {IngestService.class, HealthIndicator.class}, configurationPid = ArchiveIngestService.PID)
@@ -50,6 +52,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Collection<InstanceStoredListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ArchiveIndex index;
+    private volatile IngestInterception interception;
 
     private volatile String storageId;
     private final IngestPipeline pipeline;
@@ -68,7 +71,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(journalDirectory)));
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
         this.pipeline = new IngestPipeline(settings(configuration, storageId),
-                () -> index, backends::get, () -> listeners, journal);
+                () -> index, backends::get, () -> listeners, () -> interception, journal);
         pipeline.reconfigure(settings(configuration, storageId), rules);
         this.checkAtStart = configuration.checkAtStart();
         reconcile();
@@ -197,6 +200,22 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
 
     void unbindListener(InstanceStoredListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * The plugin runtime's interceptors ({@code mosaic-plugins}), asked once per instance before it is written.
+     * Optional and dynamic: while it is absent (or being replaced) instances are stored without it.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindInterception(IngestInterception interception) {
+        this.interception = interception;
+    }
+
+    void unbindInterception(IngestInterception interception) {
+        if (this.interception == interception) {
+            this.interception = null;
+        }
     }
 
     private synchronized void reconcile() {

@@ -31,6 +31,8 @@ import org.mosaicpacs.api.ingest.IngestResult.Outcome;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.IngestInterception;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.ObjectExistsException;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageException;
@@ -47,8 +49,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest pipeline, without OSGi: parse the header, validate, coerce, write to the storage backend
- * (durable when {@code write} returns), index with the duplicate policy, tell the listeners.
+ * The ingest pipeline, without OSGi: parse the header, judge it (validate, apply the configured coercions, let
+ * the plugins' interceptors coerce or refuse it), write to the storage backend (durable when {@code write}
+ * returns), index with the duplicate policy, tell the listeners.
  *
  * <p>Order of the two halves and what a failure leaves: an intent is recorded in the journal, then the
  * bytes are written, then the index commits, then the intent is forgotten. If indexing fails the written
@@ -83,16 +86,28 @@ final class IngestPipeline implements IngestService {
     private final Supplier<ArchiveIndex> index;
     private final Function<String, StorageBackend> backends;
     private final Supplier<Collection<InstanceStoredListener>> listeners;
+    private final Supplier<IngestInterception> interception;
     private final IngestJournal journal;
     private final AtomicLong revision = new AtomicLong();
 
     IngestPipeline(Settings settings, Supplier<ArchiveIndex> index, Function<String, StorageBackend> backends,
                    Supplier<Collection<InstanceStoredListener>> listeners, IngestJournal journal) {
+        this(settings, index, backends, listeners, () -> null, journal);
+    }
+
+    /**
+     * @param interception the plugin runtime's interceptors, or {@code null} while it is absent (then nothing
+     *                     intercepts)
+     */
+    IngestPipeline(Settings settings, Supplier<ArchiveIndex> index, Function<String, StorageBackend> backends,
+                   Supplier<Collection<InstanceStoredListener>> listeners, Supplier<IngestInterception> interception,
+                   IngestJournal journal) {
         this.settings = settings;
         this.rules = StorageRules.only(settings.storageId());
         this.index = index;
         this.backends = backends;
         this.listeners = listeners;
+        this.interception = interception;
         this.journal = journal;
     }
 
@@ -112,6 +127,18 @@ final class IngestPipeline implements IngestService {
 
     /** The file meta information and header of a received instance, as parsed. */
     private record Header(Attributes fmi, Attributes dataset, String tsuid, long end, long fmiEnd) {
+
+        /** The same header with another data set (what the plugins coerced). */
+        Header with(Attributes coerced) {
+            return new Header(fmi, coerced, tsuid, end, fmiEnd);
+        }
+    }
+
+    /**
+     * What the judge step decided: refused (with the result to answer), or the header to store and whether it
+     * differs from the received one (then it is encoded again).
+     */
+    private record Judged(Header header, boolean coerced, IngestResult refused) {
     }
 
     /**
@@ -139,32 +166,34 @@ final class IngestPipeline implements IngestService {
             header = readHeader(new DicomInputStream(recorder));
         } catch (HeaderRecorder.TooLargeException e) {
             LOG.debug("header longer than {} bytes: spooling", settings.maxHeaderBytes());
-            return spooled(recorder, stream, origin);
+            return spooled(recorder, stream, origin, null);
         } catch (DicomParseException e) {
             return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot parse: " + e.getMessage());
         } catch (IOException e) {
             return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read: " + e.getMessage());
         }
-        IngestResult refused = judge(header);
-        if (refused != null) {
-            return refused;
+        Judged judged = judge(header, origin);
+        if (judged.refused() != null) {
+            return judged.refused();
         }
-        boolean coerced = coerce(header.dataset());
+        header = judged.header();
+        boolean coerced = judged.coerced();
         TransferSyntax ts = TransferSyntax.of(header.tsuid());
         if (coerced && (ts.isDeflated() || !coercionsInHeader())) {
-            return spooled(recorder, stream, origin);
+            return spooled(recorder, stream, origin, judged);
         }
+        Header h = header;
         int read = recorder.count();
         // where the header ends in the received bytes; a deflated stream is stored verbatim (its parse
         // position counts inflated bytes), so it is cut where the reading stopped
         int end = ts.isDeflated() ? read : (int) header.end();
-        return store(header, origin, () -> {
+        return store(h, origin, () -> {
             InputStream tail = new TailCheck(new SequenceInputStream(recorder.recorded(end, read), stream), ts,
-                    pixels(header, ts));
-            InputStream head = coerced ? encode(header) : recorder.recorded(0, end);
+                    pixels(h, ts));
+            InputStream head = coerced ? encode(h) : recorder.recorded(0, end);
             InputStream whole = new SequenceInputStream(head, tail);
             // a deflated data set is checked by inflating it on the way (TailCheck cannot follow it)
-            return ts.isDeflated() && settings.validateContent() ? new DeflateCheck(whole, header.fmiEnd()) : whole;
+            return ts.isDeflated() && settings.validateContent() ? new DeflateCheck(whole, h.fmiEnd()) : whole;
         });
     }
 
@@ -173,8 +202,12 @@ final class IngestPipeline implements IngestService {
         return settings.coercions().stream().noneMatch(c -> DicomInputStream.STOP_BEFORE_PIXEL_DATA.test(c.tag()));
     }
 
-    /** The received bytes read so far, then the rest of the stream, into a spool file, ingested from there. */
-    private IngestResult spooled(HeaderRecorder recorder, InputStream rest, Origin origin) {
+    /**
+     * The received bytes read so far, then the rest of the stream, into a spool file, ingested from there: judged
+     * there when {@code judged} is null (a header above the limit), else stored as already judged (coerced; so the
+     * interceptors are not asked twice) by writing the whole data set again.
+     */
+    private IngestResult spooled(HeaderRecorder recorder, InputStream rest, Origin origin, Judged judged) {
         Path spool;
         try {
             spool = Files.createTempFile(journal.directory(), "stream-", ".part");
@@ -188,7 +221,11 @@ final class IngestPipeline implements IngestService {
             } catch (IOException e) {
                 return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read the data: " + e.getMessage());
             }
-            return ingest(spool, origin);
+            if (judged == null) {
+                return ingest(spool, origin);
+            }
+            Header h = judged.header();
+            return store(h, origin, () -> coercedCopy(spool, h.fmi(), h.dataset(), h.tsuid()));
         } finally {
             try {
                 Files.deleteIfExists(spool);
@@ -229,13 +266,61 @@ final class IngestPipeline implements IngestService {
         return new Header(fmi, dataset, tsuid, in.position(), fmiEnd);
     }
 
-    /** A failure outcome for a header that must not be stored, or null. */
-    private IngestResult judge(Header header) {
+    /**
+     * The judge step, before anything is written: validates the header, applies the configured coercions, then
+     * asks the plugins' interceptors (once per instance), which may coerce (the coerced header is validated
+     * again; a coercion that breaks it, or touches Pixel Data or what follows, is ignored and logged) or refuse
+     * with their DICOM status. An interception service that fails is logged and the instance goes on.
+     */
+    private Judged judge(Header header, Origin origin) {
         if (header.fmi() == null || header.tsuid() == null) {
-            return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "no file meta information");
+            return new Judged(header, false, IngestResult.of(Outcome.CANNOT_UNDERSTAND, "no file meta information"));
         }
         String problem = validate(header.fmi(), header.dataset());
-        return problem == null ? null : IngestResult.of(Outcome.INVALID, problem);
+        if (problem != null) {
+            return new Judged(header, false, IngestResult.of(Outcome.INVALID, problem));
+        }
+        boolean coerced = coerce(header.dataset());
+        IngestInterception plugins = interception.get();
+        if (plugins == null) {
+            return new Judged(header, coerced, null);
+        }
+        String sop = header.dataset().getString(Tag.SOPInstanceUID);
+        IngestInterception.Result r;
+        try {
+            r = plugins.intercept(header.dataset(), origin);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("{}: the plugins' interception failed; the instance goes on without it", sop, e);
+            return new Judged(header, coerced, null);
+        }
+        Verdict v = r.verdict();
+        switch (v.decision()) {
+            case REJECT -> {
+                String comment = v.comment().isBlank() ? "refused by plugin " + r.plugin() : v.comment();
+                LOG.info("{} from {} refused by plugin {}: {} {}", sop, origin.callingAETitle(), r.plugin(),
+                        String.format("%04X", v.status()), comment);
+                return new Judged(header, false, IngestResult.rejectedByPlugin(v.status(), comment));
+            }
+            case COERCED -> {
+                Attributes ds = r.dataset();
+                for (int tag : ds.tags()) {
+                    if (DicomInputStream.STOP_BEFORE_PIXEL_DATA.test(tag)) {
+                        LOG.warn("{}: a plugin set {} (at or after Pixel Data); that change is ignored", sop,
+                                Tag.toString(tag));
+                        ds.remove(tag);
+                    }
+                }
+                String broken = validate(header.fmi(), ds);
+                if (broken != null) {
+                    LOG.warn("{}: the plugins' coercion is ignored, it made the header invalid: {}", sop, broken);
+                    return new Judged(header, coerced, null);
+                }
+                return new Judged(header.with(ds), coerced || !ds.equals(header.dataset()), null);
+            }
+            default -> {
+                return new Judged(header, coerced, null);
+            }
+        }
     }
 
     private boolean coerce(Attributes dataset) {
@@ -263,25 +348,25 @@ final class IngestPipeline implements IngestService {
         } catch (IOException e) {
             return IngestResult.of(Outcome.CANNOT_UNDERSTAND, "cannot read: " + e.getMessage());
         }
-        // 2. validate
-        IngestResult refused = judge(header);
-        if (refused != null) {
-            return refused;
+        // 2. validate, 3. coerce (configuration, then plugins)
+        Judged judged = judge(header, origin);
+        if (judged.refused() != null) {
+            return judged.refused();
         }
-        // 3. coerce
-        boolean coerced = coerce(header.dataset());
-        TransferSyntax ts = TransferSyntax.of(header.tsuid());
+        Header h = judged.header();
+        boolean coerced = judged.coerced();
+        TransferSyntax ts = TransferSyntax.of(h.tsuid());
         if (coerced && (ts.isDeflated() || !coercionsInHeader())) {
-            return store(header, origin, () -> coercedCopy(file, header.fmi(), header.dataset(), header.tsuid()));
+            return store(h, origin, () -> coercedCopy(file, h.fmi(), h.dataset(), h.tsuid()));
         }
         if (ts.isDeflated()) {
-            return store(header, origin, () -> settings.validateContent()
-                    ? new DeflateCheck(Files.newInputStream(file), header.fmiEnd()) : Files.newInputStream(file));
+            return store(h, origin, () -> settings.validateContent()
+                    ? new DeflateCheck(Files.newInputStream(file), h.fmiEnd()) : Files.newInputStream(file));
         }
-        return store(header, origin, () -> {
-            InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(header.end())), ts,
-                    pixels(header, ts));
-            InputStream head = coerced ? encode(header) : new BoundedInputStream(Files.newInputStream(file), header.end());
+        return store(h, origin, () -> {
+            InputStream tail = new TailCheck(Channels.newInputStream(FileChannel.open(file).position(h.end())), ts,
+                    pixels(h, ts));
+            InputStream head = coerced ? encode(h) : new BoundedInputStream(Files.newInputStream(file), h.end());
             return new SequenceInputStream(head, tail);
         });
     }

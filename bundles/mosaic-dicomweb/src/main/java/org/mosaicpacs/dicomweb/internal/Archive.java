@@ -4,24 +4,95 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import javax.servlet.http.HttpServletRequest;
+
 import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.QueryRequest;
 import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The services of the archive behind DICOMweb, as they are now: each may be absent (dynamic references),
- * and a request that needs an absent one is answered 503.
+ * and a request that needs an absent one is answered 503. The plugins' query/retrieve hooks are asked here
+ * too; while the plugin runtime is absent there is no hook and every request goes on.
  */
 final class Archive {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Archive.class);
 
     private final Supplier<ArchiveIndex> index;
     private final Supplier<IngestService> ingest;
     private final Function<String, StorageBackend> storage;
+    private final Supplier<QueryRetrieveInterception> queryRetrieve;
 
     Archive(Supplier<ArchiveIndex> index, Supplier<IngestService> ingest, Function<String, StorageBackend> storage) {
+        this(index, ingest, storage, () -> null);
+    }
+
+    /** @param queryRetrieve the plugin runtime's query/retrieve hooks, or null while it is absent */
+    Archive(Supplier<ArchiveIndex> index, Supplier<IngestService> ingest, Function<String, StorageBackend> storage,
+            Supplier<QueryRetrieveInterception> queryRetrieve) {
         this.index = Objects.requireNonNull(index);
         this.ingest = Objects.requireNonNull(ingest);
         this.storage = Objects.requireNonNull(storage);
+        this.queryRetrieve = Objects.requireNonNull(queryRetrieve);
+    }
+
+    /** Who sends an HTTP request, for the plugins: the client's address; no AE titles. */
+    static Origin origin(HttpServletRequest request) {
+        return new Origin("", "", request.getRemoteAddr());
+    }
+
+    /**
+     * Asks the plugins before a QIDO-RS query: the query to run (with the keys a plugin coerced), or 403 with
+     * the comment of the plugin that refused it.
+     */
+    QueryRequest beforeQuery(QueryRequest query, Origin origin) {
+        QueryRetrieveInterception plugins = queryRetrieve.get();
+        if (plugins == null) {
+            return query;
+        }
+        QueryRetrieveInterception.QueryResult r;
+        try {
+            r = plugins.beforeQuery(query.level(), query.keys(), origin);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the plugins' query hooks failed; the QIDO-RS query goes on without them", e);
+            return query;
+        }
+        refuseIfRejected(r.verdict(), r.plugin(), "the query");
+        return r.keys() == query.keys() ? query : new QueryRequest(query.level(), r.keys(), query.relational(),
+                query.caseInsensitivePN(), query.combinedDateTime());
+    }
+
+    /**
+     * Asks the plugins before a WADO-RS or WADO-URI retrieve of a study, series ({@code ""} for all) or instance
+     * ({@code ""} for all); 403 with the comment of the plugin that refused it.
+     */
+    void beforeRetrieve(String study, String series, String instance, Origin origin) {
+        QueryRetrieveInterception plugins = queryRetrieve.get();
+        if (plugins == null) {
+            return;
+        }
+        QueryRetrieveInterception.RetrieveResult r;
+        try {
+            r = plugins.beforeRetrieve(study, series == null ? "" : series, instance == null ? "" : instance, origin, "");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the plugins' retrieve hooks failed; the WADO request goes on without them", e);
+            return;
+        }
+        refuseIfRejected(r.verdict(), r.plugin(), "the retrieve");
+    }
+
+    private static void refuseIfRejected(Verdict verdict, String plugin, String what) {
+        if (verdict.decision() == Verdict.Decision.REJECT) {
+            throw new WebException(403, (verdict.comment().isBlank() ? what + " is refused" : verdict.comment())
+                    + " (plugin " + plugin + ", DICOM status " + String.format("%04X", verdict.status()) + ")");
+        }
     }
 
     ArchiveIndex index() {

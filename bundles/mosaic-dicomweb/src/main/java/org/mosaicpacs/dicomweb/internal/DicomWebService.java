@@ -16,6 +16,7 @@ import org.mosaicpacs.api.event.InstanceStored;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -50,6 +51,7 @@ public final class DicomWebService implements InstanceStoredListener {
     private volatile ArchiveIndex index;
     private volatile IngestService ingest;
     private volatile StudyDeidentifier studyDeidentifier;
+    private volatile QueryRetrieveInterception queryRetrieve;
 
     private final MetadataStore metadata;
     private final ServiceRegistration<Servlet> registration;
@@ -70,7 +72,7 @@ public final class DicomWebService implements InstanceStoredListener {
         }
         this.metadata = new MetadataStore(Path.of(SystemProperties.expand(configuration.metadataCacheDirectory())),
                 configuration.bulkDataThreshold());
-        Archive archive = new Archive(() -> index, () -> ingest, backends::get);
+        Archive archive = new Archive(() -> index, () -> ingest, backends::get, () -> queryRetrieve);
         DicomWebServlet servlet = new DicomWebServlet(archive, new DicomWebServlet.Settings(
                 Math.max(1, configuration.maxResults()), Set.copyOf(origins), configuration.bulkDataThreshold()),
                 metadata, () -> studyDeidentifier);
@@ -124,6 +126,19 @@ public final class DicomWebService implements InstanceStoredListener {
     void unbindStudyDeidentifier(StudyDeidentifier s) {
         if (this.studyDeidentifier == s) {
             this.studyDeidentifier = null;
+        }
+    }
+
+    /** The plugin runtime's query/retrieve hooks (QIDO-RS, WADO-RS, WADO-URI); while absent, no hook is asked. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindQueryRetrieve(QueryRetrieveInterception q) {
+        this.queryRetrieve = q;
+    }
+
+    void unbindQueryRetrieve(QueryRetrieveInterception q) {
+        if (this.queryRetrieve == q) {
+            this.queryRetrieve = null;
         }
     }
 

@@ -16,14 +16,16 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 import org.mosaicpacs.api.index.QueryLevel;
+import org.mosaicpacs.api.index.QueryRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DICOMweb resources under the configured prefix: routes each request to QIDO-RS, WADO-RS, STOW-RS or
  * WADO-URI, answers CORS, and turns every failure into a PS3.18 status code with a message (a text/plain
- * body). The HTTP layer only decodes requests and encodes answers: the index, the storage and the ingest
- * service decide.
+ * body). The HTTP layer only decodes requests and encodes answers: the index, the storage, the ingest
+ * service and the plugins' query/retrieve hooks (QIDO-RS before the query, WADO-RS and WADO-URI before anything
+ * is read; a rejection is 403) decide.
  */
 final class DicomWebServlet extends HttpServlet {
 
@@ -94,6 +96,14 @@ final class DicomWebServlet extends HttpServlet {
             throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
         }
         String study = uid(p[1]);
+        boolean query = n == 3 && (p[2].equals("series") || p[2].equals("instances"))
+                || n == 5 && p[2].equals("series") && p[4].equals("instances");
+        if (!query) {
+            // WADO-RS (retrieve, metadata, frames, bulk data, rendered): the plugins may refuse it first
+            String series = n >= 4 && p[2].equals("series") ? uid(p[3]) : "";
+            String instance = n >= 6 && p[2].equals("series") && p[4].equals("instances") ? uid(p[5]) : "";
+            archive.beforeRetrieve(study, series, instance, Archive.origin(request));
+        }
         if (n == 2) {
             wado.retrieve(study, null, null, request, response);
         } else if (n == 3 && p[2].equals("metadata")) {
@@ -172,6 +182,10 @@ final class DicomWebServlet extends HttpServlet {
     private void qido(QueryLevel level, String study, String series, HttpServletRequest request,
                       HttpServletResponse response) throws IOException {
         QidoQuery query = QidoQuery.parse(level, study, series, request.getParameterMap(), settings.maxResults());
+        QueryRequest asked = archive.beforeQuery(query.request(), Archive.origin(request));
+        if (asked != query.request()) {
+            query = new QidoQuery(asked, query.limit(), query.offset(), query.limitedByServer());
+        }
         new Qido(archive).search(query, request, response);
     }
 

@@ -26,7 +26,8 @@ import org.mosaicpacs.dicom.xml.DicomXmlWriter;
  * STOW-RS (PS3.18 10.5): a multipart/related body of application/dicom parts, each streamed into the
  * {@link IngestService} as it arrives (the body is never held; of each part only its header, at most
  * {@value #MAX_HEADER_BYTES} bytes, is looked at first to learn its UIDs). The answer lists the stored
- * instances (Referenced SOP Sequence) and the failed ones with a Failure Reason (Failed SOP Sequence):
+ * instances (Referenced SOP Sequence) and the failed ones with a Failure Reason (Failed SOP Sequence; for an
+ * instance a plugin refused, the plugin's DICOM status):
  * 200 when all were stored, 202 when some failed or came with a warning, 409 when none was stored.
  */
 final class Stow {
@@ -177,6 +178,8 @@ final class Stow {
             case INVALID -> DOES_NOT_MATCH;
             case STORAGE_UNAVAILABLE -> OUT_OF_RESOURCES;
             case PROCESSING_FAILURE -> PROCESSING_FAILURE;
+            // the failure status the plugin's interceptor refused the instance with
+            case REJECTED_BY_PLUGIN -> result.status();
         };
         return result.instance().map(i -> new Result(reason, i.studyInstanceUID(), i.seriesInstanceUID(),
                         i.sopClassUID(), i.sopInstanceUID()))

@@ -30,6 +30,7 @@ final class WadoUri {
         String study = required(request, "studyUID");
         String series = required(request, "seriesUID");
         String object = required(request, "objectUID");
+        archive.beforeRetrieve(study, series, object, Archive.origin(request));
         String contentType = request.getParameter("contentType");
         if (contentType == null || contentType.isBlank()
                 || List.of(contentType.split(",")).stream().noneMatch(c -> c.trim().startsWith(MediaType.DICOM))) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
+import org.mosaicpacs.api.plugin.IngestInterception;
 import org.mosaicpacs.api.storage.StorageBackend;
 
 /**
@@ -22,6 +23,18 @@ public final class ArchiveForTests {
         service.bindIndex(index);
         service.bindStorage(storage);
         service.bindListener(listener);
+        return service;
+    }
+
+    /** The same, with the plugin runtime's interceptors bound too. */
+    public static IngestService ingestService(ArchiveConfiguration configuration, ArchiveIndex index,
+                                              StorageBackend storage, InstanceStoredListener listener,
+                                              IngestInterception interception) throws IOException {
+        ArchiveIngestService service = new ArchiveIngestService(configuration);
+        service.bindIndex(index);
+        service.bindStorage(storage);
+        service.bindListener(listener);
+        service.bindInterception(interception);
         return service;
     }
 }

@@ -28,6 +28,9 @@ import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestResult;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.IngestInterception;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageKey;
@@ -64,6 +67,12 @@ final class Fixture implements AutoCloseable {
     /** The study de-identification behind POST .../deidentify; null (the feature absent) unless a test sets it. */
     final java.util.concurrent.atomic.AtomicReference<org.mosaicpacs.api.deidentify.StudyDeidentifier> deidentifier =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** The plugins' interceptors the ingest asks; none unless a test sets them. */
+    final java.util.concurrent.atomic.AtomicReference<IngestInterception> interception =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The plugins' query/retrieve hooks; absent (no hook) unless a test sets them. */
+    final java.util.concurrent.atomic.AtomicReference<QueryRetrieveInterception> queryRetrieve =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     Fixture(Path dir) throws Exception {
         this(dir, 1000, Set.of(), "KEEP_FIRST");
@@ -81,8 +90,12 @@ final class Fixture implements AutoCloseable {
         ingest = ArchiveForTests.ingestService(config(ArchiveConfiguration.class, Map.of(
                 "journalDirectory", dir.resolve("journal").toString(), "duplicatePolicy", duplicatePolicy)),
                 index, storage, e -> metadata.invalidate(e.instance().studyInstanceUID(),
-                        e.instance().seriesInstanceUID()));
-        Archive archive = new Archive(() -> index, () -> ingest, id -> id.equals(storage.id()) ? storage : null);
+                        e.instance().seriesInstanceUID()), (ds, origin) -> {
+                    IngestInterception i = interception.get();
+                    return i == null ? new IngestInterception.Result(Verdict.accept(), ds, "") : i.intercept(ds, origin);
+                });
+        Archive archive = new Archive(() -> index, () -> ingest, id -> id.equals(storage.id()) ? storage : null,
+                queryRetrieve::get);
         DicomWebServlet servlet = new DicomWebServlet(archive,
                 new DicomWebServlet.Settings(maxResults, corsOrigins, 1024), metadata, deidentifier::get);
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));

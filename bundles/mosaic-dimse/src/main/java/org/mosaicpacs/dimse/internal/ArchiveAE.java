@@ -42,6 +42,8 @@ import org.mosaicpacs.api.index.QueryRequest;
 import org.mosaicpacs.api.ingest.IngestResult;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
@@ -68,7 +70,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The archive's AE, without OSGi: a {@link DicomServer} with C-ECHO, C-STORE (to the
  * {@link IngestService}), C-FIND (from the {@link ArchiveIndex}), C-MOVE and C-GET (reading the stored
- * objects from the backends the index names), on threads of a bounded pool it owns.
+ * objects from the backends the index names), on threads of a bounded pool it owns. When the plugin runtime's
+ * {@link QueryRetrieveInterception} is present, C-FIND asks it before the query and C-MOVE/C-GET before they send
+ * anything; a rejection refuses the whole request with the plugin's status.
  */
 final class ArchiveAE implements Closeable {
 
@@ -100,6 +104,7 @@ final class ArchiveAE implements Closeable {
     private final Function<String, StorageBackend> backends;
     private final Supplier<RemoteApplicationEntities> remoteAEs;
     private final Supplier<Deidentifier> deidentifier;
+    private final Supplier<QueryRetrieveInterception> queryRetrieve;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService scheduler;
     private final DicomServer server;
@@ -127,7 +132,18 @@ final class ArchiveAE implements Closeable {
     ArchiveAE(Settings settings, NetworkSettings network, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
               Function<String, StorageBackend> backends, Supplier<RemoteApplicationEntities> remoteAEs,
               Supplier<Deidentifier> deidentifier) throws IOException {
+        this(settings, network, ingest, index, backends, remoteAEs, deidentifier, () -> null);
+    }
+
+    /**
+     * @param queryRetrieve the plugin runtime's query/retrieve hooks (or {@code null} while absent: no hook)
+     */
+    ArchiveAE(Settings settings, NetworkSettings network, Supplier<IngestService> ingest, Supplier<ArchiveIndex> index,
+              Function<String, StorageBackend> backends, Supplier<RemoteApplicationEntities> remoteAEs,
+              Supplier<Deidentifier> deidentifier, Supplier<QueryRetrieveInterception> queryRetrieve)
+            throws IOException {
         this.settings = settings;
+        this.queryRetrieve = queryRetrieve;
         this.remoteAEs = remoteAEs;
         this.deidentifier = deidentifier;
         this.ingest = ingest;
@@ -289,7 +305,22 @@ final class ArchiveAE implements Closeable {
             case INVALID -> Status.DataSetDoesNotMatchSOPClassError;
             case STORAGE_UNAVAILABLE -> Status.OutOfResources;
             case PROCESSING_FAILURE -> Status.ProcessingFailure;
+            // the plugin's own status is in the result: see status(IngestResult)
+            case REJECTED_BY_PLUGIN -> Status.ProcessingFailure;
         };
+    }
+
+    /** The C-STORE status of an ingest result: a plugin's rejection answers with the plugin's failure status. */
+    static int status(IngestResult result) {
+        if (result.outcome() == IngestResult.Outcome.REJECTED_BY_PLUGIN && Verdict.isFailure(result.status())) {
+            return result.status();
+        }
+        return status(result.outcome());
+    }
+
+    /** The origin of a request on an association: its AE titles (the peer's address is not known here). */
+    private static Origin origin(DimseAssociation as) {
+        return new Origin(as.remoteAETitle(), as.localAETitle(), "");
     }
 
     private static String comment(String message) {
@@ -376,12 +407,8 @@ final class ArchiveAE implements Closeable {
             }
         }
 
-        private Origin origin(DimseAssociation as) {
-            return new Origin(as.remoteAETitle(), as.localAETitle(), "");
-        }
-
         private int status(Attributes command, DimseAssociation as, IngestResult result) throws DicomServiceException {
-            int status = ArchiveAE.status(result.outcome());
+            int status = ArchiveAE.status(result);
             if (Status.isFailure(status)) {
                 throw new DicomServiceException(status, comment(result.message()));
             }
@@ -410,6 +437,12 @@ final class ArchiveAE implements Closeable {
             boolean relational = isRelational(as, pcid);
             if (!relational) {
                 QueryRules.checkHierarchical(command.getString(Tag.AffectedSOPClassUID), level, keys);
+            }
+            QueryRetrieveInterception plugins = queryRetrieve.get();
+            if (plugins != null) {
+                QueryRetrieveInterception.QueryResult r = beforeQuery(plugins, level, keys, as);
+                refuseIfRejected(r.verdict(), r.plugin(), "C-FIND", as);
+                keys = r.keys();
             }
             QueryRequest request = QueryRequest.of(level, keys);
             if (relational) {
@@ -443,6 +476,46 @@ final class ArchiveAE implements Closeable {
             return new LimitedMatches(matches, new DicomServiceException(Status.OutOfResources,
                     comment("more than " + limit + " matches: narrow the query")));
         }
+    }
+
+    /** Asks the plugins before a query; when the runtime itself fails, the query goes on as asked (logged). */
+    private static QueryRetrieveInterception.QueryResult beforeQuery(QueryRetrieveInterception plugins,
+                                                                     QueryLevel level, Attributes keys,
+                                                                     DimseAssociation as) {
+        try {
+            return plugins.beforeQuery(level, keys, origin(as));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("C-FIND from {}: the plugins' query hooks failed; the query goes on without them",
+                    as.remoteAETitle(), e);
+            return new QueryRetrieveInterception.QueryResult(Verdict.accept(), keys, "");
+        }
+    }
+
+    /** Asks the plugins before a retrieve; when the runtime itself fails, the retrieve goes on (logged). */
+    private static QueryRetrieveInterception.RetrieveResult beforeRetrieve(QueryRetrieveInterception plugins,
+                                                                           String study, String series, String sop,
+                                                                           DimseAssociation as, String destination) {
+        try {
+            return plugins.beforeRetrieve(study, series, sop, origin(as), destination);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("retrieve from {}: the plugins' retrieve hooks failed; it goes on without them",
+                    as.remoteAETitle(), e);
+            return new QueryRetrieveInterception.RetrieveResult(Verdict.accept(), "");
+        }
+    }
+
+    /**
+     * Answers a request a plugin rejected: its failure status and comment (Error Comment), nothing matched or sent.
+     */
+    private static void refuseIfRejected(Verdict verdict, String plugin, String what, DimseAssociation as)
+            throws DicomServiceException {
+        if (verdict.decision() != Verdict.Decision.REJECT) {
+            return;
+        }
+        String text = verdict.comment().isBlank() ? "refused by plugin " + plugin : verdict.comment();
+        LOG.info("{} from {} refused by plugin {}: {} {}", what, as.remoteAETitle(), plugin,
+                Status.toString(verdict.status()), text);
+        throw new DicomServiceException(verdict.status(), comment(text));
     }
 
     /** The Query/Retrieve Level of a request, checked against its information model. */
@@ -499,6 +572,9 @@ final class ArchiveAE implements Closeable {
                 throw new DicomServiceException(Status.UnableToProcess, "the index is not available");
             }
             QueryLevel level = level(command, keys);
+            QueryRetrieveInterception plugins = queryRetrieve.get();
+            String destination = command.getString(Tag.MoveDestination);
+            String what = destination != null ? "C-MOVE" : "C-GET";
             List<InstanceLocation> found = new ArrayList<>();
             try {
                 for (String study : studies(idx, level, keys)) {
@@ -513,6 +589,13 @@ final class ArchiveAE implements Closeable {
                     }
                     for (String se : series.isEmpty() ? Collections.<String>singletonList(null) : series) {
                         for (String sop : sops.isEmpty() ? Collections.<String>singletonList(null) : sops) {
+                            if (plugins != null) {
+                                // each item the request names, before anything is sent: one rejection refuses all
+                                QueryRetrieveInterception.RetrieveResult r = beforeRetrieve(plugins, study,
+                                        se == null ? "" : se, sop == null ? "" : sop, as,
+                                        destination == null ? "" : destination.strip());
+                                refuseIfRejected(r.verdict(), r.plugin(), what, as);
+                            }
                             found.addAll(idx.locate(study, se, sop));
                         }
                     }

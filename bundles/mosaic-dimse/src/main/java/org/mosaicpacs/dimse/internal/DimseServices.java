@@ -12,6 +12,7 @@ import org.mosaicpacs.api.health.HealthIndicator;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -62,6 +63,11 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Deidentifier deidentifier;
 
+    /** The plugin runtime's query/retrieve hooks; while absent, queries and retrieves go on without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile QueryRetrieveInterception queryRetrieve;
+
     private volatile Requester requester;
 
     private volatile ArchiveAE ae;
@@ -86,7 +92,7 @@ public final class DimseServices implements HealthIndicator, ServiceClassUser {
                 settings.responseTimeoutMillis(), this::backend, () -> deidentifier, settings.spoolDirectory());
         try {
             ae = new ArchiveAE(settings, network, () -> ingest, () -> index, this::backend, () -> remoteAEs,
-                    () -> deidentifier);
+                    () -> deidentifier, () -> queryRetrieve);
             problem = null;
         } catch (Exception e) {
             problem = "cannot listen on port " + settings.port() + ": " + e;

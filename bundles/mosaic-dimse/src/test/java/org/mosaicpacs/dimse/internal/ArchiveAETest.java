@@ -82,6 +82,9 @@ class ArchiveAETest {
         assertEquals(Status.ElementsDiscarded, ArchiveAE.status(IngestResult.Outcome.KEPT_FIRST));
         assertEquals(Status.DuplicateSOPInstance, ArchiveAE.status(IngestResult.Outcome.REJECTED_DUPLICATE));
         assertEquals(Status.OutOfResources, ArchiveAE.status(IngestResult.Outcome.STORAGE_UNAVAILABLE));
+        assertEquals(Status.NotAuthorized, ArchiveAE.status(IngestResult.rejectedByPlugin(0x0124, "not yours")),
+                "a plugin's rejection answers with the plugin's status");
+        assertEquals(0xC001, ArchiveAE.status(IngestResult.rejectedByPlugin(0xC001, "")));
         assertTrue(ArchiveAE.storageSOPClasses().contains(UID.CTImageStorage));
         assertTrue(ArchiveAE.storageSOPClasses().size() > 100);
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,7 @@ import javax.servlet.Servlet;
 
 import org.mosaicpacs.api.config.SystemProperties;
 import org.mosaicpacs.api.event.InstanceStored;
+import org.mosaicpacs.api.index.QueryLevel;
 import org.mosaicpacs.api.ingest.InstanceStoredListener;
 import org.mosaicpacs.api.ingest.Origin;
 import org.mosaicpacs.api.plugin.EndpointRequest;
@@ -38,6 +40,7 @@ import org.mosaicpacs.api.plugin.PluginConstants;
 import org.mosaicpacs.api.plugin.PluginEndpoint;
 import org.mosaicpacs.api.plugin.PluginMetrics;
 import org.mosaicpacs.api.plugin.QueryRetrieveHook;
+import org.mosaicpacs.api.plugin.QueryRetrieveInterception;
 import org.mosaicpacs.api.plugin.SeriesStable;
 import org.mosaicpacs.api.plugin.SeriesStableHook;
 import org.mosaicpacs.api.plugin.StudyStable;
@@ -64,12 +67,12 @@ import org.slf4j.LoggerFactory;
  * The plugin runtime: collects the plugins' hooks from the whiteboard and calls them, each plugin on a
  * {@link PluginWorker} of its own. It is an {@link InstanceStoredListener} of the archive (it only queues,
  * so the ingest thread never waits for a plugin), the {@link IngestInterception} the ingest pipeline
- * calls, the timer of the stable events, and the dispatcher of {@code /plugins/<name>/}.
+ * calls, the {@link QueryRetrieveInterception} the query and retrieve services call, the timer of the stable events, and the dispatcher of {@code /plugins/<name>/}.
  */
-@Component(service = {InstanceStoredListener.class, IngestInterception.class, PluginRuntime.class},
-        configurationPid = PluginRuntime.PID, immediate = true)
+@Component(service = {InstanceStoredListener.class, IngestInterception.class, QueryRetrieveInterception.class,
+        PluginRuntime.class}, configurationPid = PluginRuntime.PID, immediate = true)
 @Designate(ocd = PluginsConfiguration.class)
-public final class PluginRuntime implements InstanceStoredListener, IngestInterception {
+public final class PluginRuntime implements InstanceStoredListener, IngestInterception, QueryRetrieveInterception {
 
     static final String PID = "org.mosaicpacs.plugins";
     static final String INSTANCE_STORED = "instance-stored";
@@ -332,18 +335,16 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
 
     @Override
     public Result intercept(Attributes dataset, Origin origin) {
-        List<Hook<IngestInterceptor>> ordered = new ArrayList<>(interceptors.values());
-        ordered.sort(Comparator.comparingInt((Hook<IngestInterceptor> h) -> h.ranking()).reversed()
-                .thenComparingLong(Hook::serviceId));
         Attributes current = dataset;
         boolean coerced = false;
-        for (Hook<IngestInterceptor> h : ordered) {
+        for (Hook<IngestInterceptor> h : ranked(interceptors)) {
             PluginWorker worker = workers.get(h.serviceId());
             if (worker == null) {
                 continue;
             }
             Attributes copy = new Attributes(current);
-            Optional<Verdict> answer = ask(h, worker, copy, origin);
+            Optional<Verdict> answer = ask(h, worker, INGEST_INTERCEPTOR, () -> h.hook().intercept(copy, origin),
+                    "the instance");
             if (answer.isEmpty()) {
                 continue;
             }
@@ -361,8 +362,70 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
         return new Result(coerced ? Verdict.coerced() : Verdict.accept(), current, "");
     }
 
-    /** Asks one interceptor on a copy, within the time budget; empty when it failed, hung or was skipped. */
-    private Optional<Verdict> ask(Hook<IngestInterceptor> h, PluginWorker worker, Attributes copy, Origin origin) {
+    @Override
+    public QueryResult beforeQuery(QueryLevel level, Attributes keys, Origin origin) {
+        Attributes current = keys;
+        boolean coerced = false;
+        for (Hook<QueryRetrieveHook> h : ranked(queryRetrieveHooks)) {
+            PluginWorker worker = workers.get(h.serviceId());
+            if (worker == null) {
+                continue;
+            }
+            Attributes copy = new Attributes(current);
+            Optional<Verdict> answer = ask(h, worker, QUERY_RETRIEVE, () -> h.hook().beforeQuery(level, copy, origin),
+                    "the query");
+            if (answer.isEmpty()) {
+                continue;
+            }
+            Verdict v = answer.get();
+            if (v.decision() == Verdict.Decision.REJECT) {
+                LOG.info("Plugin {} rejected a {} query from {} {}: {} {}", worker.name(), level,
+                        origin.callingAETitle(), origin.remoteHost(), Integer.toHexString(v.status()), v.comment());
+                return new QueryResult(v, keys, worker.name());
+            }
+            if (v.decision() == Verdict.Decision.COERCED) {
+                current = copy;
+                coerced = true;
+            }
+        }
+        return new QueryResult(coerced ? Verdict.coerced() : Verdict.accept(), current, "");
+    }
+
+    @Override
+    public RetrieveResult beforeRetrieve(String studyInstanceUID, String seriesInstanceUID, String sopInstanceUID,
+                                         Origin origin, String destinationAETitle) {
+        String series = seriesInstanceUID == null ? "" : seriesInstanceUID;
+        String sop = sopInstanceUID == null ? "" : sopInstanceUID;
+        String destination = destinationAETitle == null ? "" : destinationAETitle;
+        for (Hook<QueryRetrieveHook> h : ranked(queryRetrieveHooks)) {
+            PluginWorker worker = workers.get(h.serviceId());
+            if (worker == null) {
+                continue;
+            }
+            Optional<Verdict> answer = ask(h, worker, QUERY_RETRIEVE,
+                    () -> h.hook().beforeRetrieve(studyInstanceUID, series, sop, origin, destination), "the retrieve");
+            if (answer.isPresent() && answer.get().decision() == Verdict.Decision.REJECT) {
+                Verdict v = answer.get();
+                LOG.info("Plugin {} rejected a retrieve of study {} from {} {}: {} {}", worker.name(), studyInstanceUID,
+                        origin.callingAETitle(), origin.remoteHost(), Integer.toHexString(v.status()), v.comment());
+                return new RetrieveResult(v, worker.name());
+            }
+        }
+        return new RetrieveResult(Verdict.accept(), "");
+    }
+
+    /** The hooks of one kind, highest {@code service.ranking} first, then in the order they came. */
+    private static <T> List<Hook<T>> ranked(Map<Long, Hook<T>> hooks) {
+        List<Hook<T>> ordered = new ArrayList<>(hooks.values());
+        ordered.sort(Comparator.comparingInt((Hook<T> h) -> h.ranking()).reversed().thenComparingLong(Hook::serviceId));
+        return ordered;
+    }
+
+    /**
+     * Asks one intervention hook, within the time budget; empty when it failed, hung or was skipped (too many of
+     * its calls still hang). The call runs on a thread of the runtime, so a hanging hook holds only that thread.
+     */
+    private <T> Optional<Verdict> ask(Hook<T> h, PluginWorker worker, String kind, Callable<Verdict> call, String what) {
         if (!h.permits().tryAcquire()) {
             worker.countSlow();
             return Optional.empty();
@@ -371,7 +434,7 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
         try {
             future = interceptionThreads.submit(() -> {
                 try {
-                    return h.hook().intercept(copy, origin);
+                    return call.call();
                 } finally {
                     h.permits().release();
                 }
@@ -384,7 +447,7 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
             Verdict v = future.get(Math.max(1, configuration.interceptorTimeoutMillis()), TimeUnit.MILLISECONDS);
             if (v == null) {
                 worker.countFailure();
-                LOG.warn("Plugin {} answered no verdict; the instance goes on unchanged", worker.name());
+                LOG.warn("Plugin {} ({}) answered no verdict; {} goes on unchanged", worker.name(), kind, what);
                 return Optional.empty();
             }
             worker.countDelivered();
@@ -392,12 +455,12 @@ public final class PluginRuntime implements InstanceStoredListener, IngestInterc
         } catch (TimeoutException e) {
             future.cancel(true);
             worker.countSlow();
-            LOG.warn("Plugin {} did not answer within {} ms; the instance goes on without it", worker.name(),
-                    configuration.interceptorTimeoutMillis());
+            LOG.warn("Plugin {} ({}) did not answer within {} ms; {} goes on without it", worker.name(), kind,
+                    configuration.interceptorTimeoutMillis(), what);
             return Optional.empty();
         } catch (ExecutionException e) {
             worker.countFailure();
-            LOG.warn("Plugin {} failed to intercept; the instance goes on unchanged", worker.name(), e.getCause());
+            LOG.warn("Plugin {} ({}) failed; {} goes on unchanged", worker.name(), kind, what, e.getCause());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

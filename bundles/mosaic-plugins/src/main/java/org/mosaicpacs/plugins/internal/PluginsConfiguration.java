@@ -24,7 +24,8 @@ public @interface PluginsConfiguration {
     long studyStableSeconds() default 300;
 
     @AttributeDefinition(name = "Interceptor time budget (ms)",
-            description = "How long an ingest waits for one IngestInterceptor; a later answer is ignored.")
+            description = "How long an ingest waits for one IngestInterceptor, and a query or retrieve for one "
+                    + "QueryRetrieveHook; a later answer is ignored (and counted as slow).")
     long interceptorTimeoutMillis() default 2000;
 
     @AttributeDefinition(name = "Pending file",

@@ -22,12 +22,14 @@ import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.ingest.IngestResult;
 import org.mosaicpacs.api.ingest.IngestService;
 import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.archive.internal.ArchiveConfiguration;
 import org.mosaicpacs.archive.internal.PluginsArchiveForTests;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.data.VR;
+import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.mosaicpacs.index.derby.internal.DerbyArchiveIndex;
 import org.mosaicpacs.index.derby.internal.DerbyIndexConfiguration;
@@ -94,6 +96,44 @@ class IngestWithPluginsTest {
         PluginWorker.Counts hanging = counts("hanging");
         assertEquals(3, hanging.queued(), "one running, two waiting: " + hanging);
         assertEquals(3, hanging.dropped(), hanging.toString());
+    }
+
+    @Test
+    void interceptorsCoerceAndRefuseWhatTheRealArchiveStores() throws Exception {
+        EmbeddedDataSource dataSource = new EmbeddedDataSource();
+        dataSource.setDatabaseName("memory:pluginsintercept");
+        dataSource.setCreateDatabase("create");
+        ArchiveIndex index = new DerbyArchiveIndex(dataSource, config(DerbyIndexConfiguration.class, Map.of()));
+        FsStorageBackend storage = new FsStorageBackend(config(FsStorageConfiguration.class,
+                Map.of("root", temp.resolve("storage").toString(), "fsync", false)));
+        runtime = new PluginRuntime(null, TestSupport.config(temp.resolve("pending.txt"), 2, 1000),
+                new TestSupport.MovableClock(), false);
+        IngestService ingest = PluginsArchiveForTests.ingestService(config(ArchiveConfiguration.class,
+                Map.of("journalDirectory", temp.resolve("journal").toString())), index, storage, runtime, runtime);
+        runtime.bindIngestInterceptor((ds, origin) -> {
+            ds.setString(Tag.InstitutionName, VR.LO, "Site of " + origin.callingAETitle());
+            return Verdict.coerced();
+        }, plugin("site"));
+        runtime.bindIngestInterceptor((ds, origin) -> ds.getString(Tag.SOPInstanceUID).endsWith(".2")
+                ? Verdict.reject(0xA700, "quota exhausted") : Verdict.accept(), plugin("quota"));
+        runtime.bindIngestInterceptor((ds, origin) -> {
+            throw new IllegalStateException("a broken interceptor");
+        }, plugin("broken"));
+
+        IngestResult stored = ingest.ingest(new ByteArrayInputStream(instance(1)), new Origin("CT01", "MOSAIC", ""));
+        IngestResult refused = ingest.ingest(new ByteArrayInputStream(instance(2)), new Origin("CT01", "MOSAIC", ""));
+
+        assertEquals(IngestResult.Outcome.STORED, stored.outcome(), stored.message());
+        try (DicomInputStream in = new DicomInputStream(storage.read(stored.instance().orElseThrow().location().key()))) {
+            in.readFileMetaInformation();
+            assertEquals("Site of CT01", in.readDataset().getString(Tag.InstitutionName));
+        }
+        assertEquals(IngestResult.Outcome.REJECTED_BY_PLUGIN, refused.outcome());
+        assertEquals(0xA700, refused.status());
+        assertEquals("quota exhausted", refused.message());
+        assertEquals(1, index.locate(STUDY, null, null).size(), "the refused instance is not indexed");
+        assertEquals(1, storage.list(o -> true), "nor stored");
+        assertEquals(1, failures("broken"), "counted; the second round ended at the rejection before it");
     }
 
     private PluginWorker.Counts counts(String name) {
