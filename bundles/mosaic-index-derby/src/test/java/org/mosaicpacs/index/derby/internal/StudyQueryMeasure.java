@@ -39,6 +39,7 @@ class StudyQueryMeasure {
         load(ds, studies);
         // the kinds in rounds (-Drounds, default 2): the first kind of the first round also pays for the warm-up
         // (JIT, Derby's page cache), which the first figure of a run shows
+        measureDecode(ds);
         int rounds = Integer.getInteger("rounds", 2);
         for (int round = 0; round < rounds; round++) {
         for (int kind = 0; kind < KINDS.length; kind++) {
@@ -65,6 +66,40 @@ class StudyQueryMeasure {
             System.out.printf("MEASURE round %d kind %d (%s): p50 %.2f ms, p95 %.2f ms, matches %.1f%n", round, kind,
                     KINDS[kind], t[100] / 1e6, t[190] / 1e6, matches[0] / 200.0);
         }
+        }
+    }
+
+    /**
+     * The attrs blobs of 100 patients and studies decoded in turn by dicom-core's deflated reader (a new inflater
+     * each, as the index did before) and by {@link DataSets#decode} (one inflater per thread), in 5 alternating
+     * rounds: the cost per blob of each, side by side.
+     */
+    private static void measureDecode(EmbeddedDataSource ds) throws Exception {
+        java.util.List<byte[]> blobs = new java.util.ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT p.attrs, s.attrs FROM patient p JOIN study s ON s.patient_fk = p.pk"
+                     + " FETCH FIRST 100 ROWS ONLY")) {
+            while (rs.next()) {
+                blobs.add(rs.getBytes(1));
+                blobs.add(rs.getBytes(2));
+            }
+        }
+        int n = 50_000;
+        for (int round = 0; round < 5; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                try (org.mosaicpacs.dicom.io.DicomInputStream in = new org.mosaicpacs.dicom.io.DicomInputStream(
+                        new java.io.ByteArrayInputStream(blobs.get(i % blobs.size())), UID.DeflatedExplicitVRLittleEndian)) {
+                    in.readDataset();
+                }
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                DataSets.decode(blobs.get(i % blobs.size()));
+            }
+            long t2 = System.nanoTime();
+            System.out.printf("MEASURE decode round %d: new inflater each %.2f us/blob, DataSets.decode %.2f us/blob,"
+                    + " ratio %.2f%n", round, (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n, (t1 - t0) / (double) (t2 - t1));
         }
     }
 
