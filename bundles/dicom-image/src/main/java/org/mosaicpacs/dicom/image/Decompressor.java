@@ -114,6 +114,52 @@ public final class Decompressor {
     }
 
     /**
+     * Decodes the encapsulated pixel data of a data set into a copy with native pixel data (OB for 8 bits
+     * allocated, else OW), Planar Configuration 0 and the decoder's Photometric Interpretation, ready to be
+     * encoded in Explicit or Implicit VR Little Endian: what a retrieve sends to a peer that accepted only
+     * uncompressed syntaxes. The whole decoded pixel data is held in memory, so it is refused above
+     * {@code maxBytes}.
+     *
+     * @param ds a data set read in {@code transferSyntaxUID}; not modified
+     * @param maxBytes the largest decoded pixel data accepted
+     * @return {@code ds} itself if it has no encapsulated pixel data, else the decoded copy
+     * @throws UnsupportedTransferSyntaxException for JPEG-LS, JPEG 2000 and other syntaxes that cannot be decoded
+     * @throws PixelDataException for corrupt pixel data, or decoded pixel data larger than {@code maxBytes}
+     */
+    public Attributes decompress(Attributes ds, String transferSyntaxUID, long maxBytes) throws PixelDataException {
+        if (!TransferSyntax.of(transferSyntaxUID).isEncapsulated() || ds.getFragments(Tag.PixelData) == null) {
+            return ds;
+        }
+        if (!PixelDataDecoder.canDecode(transferSyntaxUID)) {
+            throw PixelDataDecoder.unsupported(transferSyntaxUID);
+        }
+        ImageDescriptor d = ImageDescriptor.of(ds);
+        long frameLength = d.samplesPerFrame() * (d.bitsAllocated() / 8);
+        long length = frameLength * d.numberOfFrames();
+        if (length > Math.min(maxBytes, Integer.MAX_VALUE - 16)) {
+            throw new PixelDataException("decompressed pixel data of " + length + " bytes is more than the "
+                    + Math.min(maxBytes, Integer.MAX_VALUE - 16) + " bytes decompressed in memory");
+        }
+        byte[] pixels = new byte[(int) (length + (length & 1))];
+        String photometric = null;
+        for (int f = 0; f < d.numberOfFrames(); f++) {
+            FrameRaster r = decoder.decode(ds, transferSyntaxUID, f);
+            photometric = r.photometricInterpretation();
+            byte[] frame = nativeFrame(r, d);
+            System.arraycopy(frame, 0, pixels, (int) (f * frameLength), (int) Math.min(frame.length, frameLength));
+        }
+        Attributes out = new Attributes(ds);
+        out.remove(Tag.ExtendedOffsetTable);
+        out.remove(0x7FE00002);
+        if (d.samplesPerPixel() > 1) {
+            out.setInt(Tag.PlanarConfiguration, VR.US, 0);
+        }
+        out.setString(Tag.PhotometricInterpretation, VR.CS, photometric);
+        out.setBytes(Tag.PixelData, d.bitsAllocated() == 8 ? VR.OB : VR.OW, pixels);
+        return out;
+    }
+
+    /**
      * Encodes a decoded frame as native little-endian pixel data with the data set's Bits Allocated and High Bit,
      * colour-by-pixel: the value of one frame of Explicit VR Little Endian Pixel Data, or of a WADO-RS frame
      * retrieved as {@code application/octet-stream}.

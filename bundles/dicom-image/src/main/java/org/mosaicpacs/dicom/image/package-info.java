@@ -4,7 +4,7 @@
  * ({@link org.mosaicpacs.dicom.image.ImageEncoder}), and encapsulated data sets decompressed to Explicit VR
  * Little Endian ({@link org.mosaicpacs.dicom.image.Decompressor}).
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package org.mosaicpacs.dicom.image;
 
 import org.osgi.annotation.versioning.Version;

@@ -62,6 +62,7 @@ import org.mosaicpacs.dicom.net.dimse.DicomServer;
 import org.mosaicpacs.dicom.net.dimse.DicomServiceException;
 import org.mosaicpacs.dicom.net.dimse.DicomServiceRegistry;
 import org.mosaicpacs.dicom.net.dimse.DimseAssociation;
+import org.mosaicpacs.dicom.net.dimse.PixelDataDecompression;
 import org.mosaicpacs.dicom.net.dimse.RetrieveSCP;
 import org.mosaicpacs.dicom.net.dimse.Status;
 import org.slf4j.Logger;
@@ -535,6 +536,9 @@ final class ArchiveAE implements Closeable {
 
     private final class Retrieve extends RetrieveSCP {
 
+        /** Compressed instances for peers that accepted them only uncompressed. */
+        private final Decompression decompression = new Decompression();
+
         /** The de-identifying list of the request being served on this thread, to delete its last spool file. */
         private final ThreadLocal<DeidentifyingRetrieve> deidentifying = new ThreadLocal<>();
 
@@ -554,6 +558,11 @@ final class ArchiveAE implements Closeable {
                     d.deleteCurrent();
                 }
             }
+        }
+
+        @Override
+        protected PixelDataDecompression decompression() {
+            return decompression;
         }
 
         @Override

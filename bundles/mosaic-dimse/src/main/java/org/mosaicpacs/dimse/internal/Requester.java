@@ -51,6 +51,8 @@ final class Requester implements ServiceClassUser, Closeable {
     private final Function<String, StorageBackend> backends;
     private final Supplier<Deidentifier> deidentifier;
     private final Path spool;
+    /** Compressed instances go decompressed to an AE that accepted only uncompressed syntaxes (as for C-MOVE). */
+    private final Decompression decompression = new Decompression();
 
     /** A requester that sends files and echoes, but no archived instances (no storage, no spool). */
     Requester(String callingAETitle, Supplier<RemoteApplicationEntities> remoteAEs, SSLContext sslContext,
@@ -188,7 +190,8 @@ final class Requester implements ServiceClassUser, Closeable {
             return List.of(results);
         }
         // the contexts come from the stored SOP classes and syntaxes, which de-identification keeps
-        AssociateRQBuilder rq = new AssociateRQBuilder(ae.aeTitle(), callingAETitle).addStorageContextsFor(proposed);
+        AssociateRQBuilder rq = new AssociateRQBuilder(ae.aeTitle(), callingAETitle).addStorageContextsFor(proposed,
+                decompression);
         DeidentifyingRetrieve deidentifying = profile.isEmpty() ? null
                 : new DeidentifyingRetrieve(instances, ae.aeTitle(), profile, deidentifier, spool);
         List<Instance> toSend = deidentifying == null ? instances : deidentifying;
@@ -205,7 +208,7 @@ final class Requester implements ServiceClassUser, Closeable {
                 }
                 try {
                     Instance inst = toSend.get(i);
-                    DimseResponse rsp = as.cstore(inst, Commands.MEDIUM).await();
+                    DimseResponse rsp = as.cstore(inst, Commands.MEDIUM, decompression).await();
                     String comment = rsp.errorComment();
                     results[i] = new StoreResult(null, loc.sopInstanceUID(), rsp.status(), comment == null ? "" : comment,
                             inst.sopInstanceUid());

@@ -40,7 +40,8 @@ import org.mosaicpacs.dicom.net.dimse.Status;
 /**
  * C-GET and C-MOVE of the archive AE with the Derby index and file storage behind it: objects are streamed
  * from storage (no retrieve copy in the spool), converted to a native syntax the peer accepted, a
- * compressed object the peer cannot take fails alone, and C-CANCEL stops a C-GET. DCMTK's getscu, movescu
+ * compressed object the peer cannot take (here a stand-in JPEG stream that cannot be decoded; real ones are
+ * decompressed, see {@link DecompressOnRetrieveTest}) fails alone, and C-CANCEL stops a C-GET. DCMTK's getscu, movescu
  * and storescp are the peers; pydicom compares what arrived with the originals (skipped without them).
  */
 class ArchiveRetrieveTest {
@@ -68,7 +69,10 @@ class ArchiveRetrieveTest {
         }
     }
 
-    /** One study of five: Explicit LE, Explicit BE, Deflated, Implicit LE, and one in JPEG Baseline. */
+    /**
+     * One study of five: Explicit LE, Explicit BE, Deflated, Implicit LE, and one in JPEG Baseline whose stream
+     * is a stand-in that no decoder can decode (it can be sent only as stored).
+     */
     private void studyInEverySyntax(Map<String, Connection> destinations) throws Exception {
         archive = new TestArchive(temp.resolve("archive"), 100, destinations);
         String[] syntaxes = {UID.ExplicitVRLittleEndian, UID.ExplicitVRBigEndian, UID.DeflatedExplicitVRLittleEndian,

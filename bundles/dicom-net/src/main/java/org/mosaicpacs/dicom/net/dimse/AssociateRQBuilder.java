@@ -111,6 +111,19 @@ public final class AssociateRQBuilder {
      * @since 0.3.0
      */
     public AssociateRQBuilder addStorageContextsFor(Iterable<RetrieveSCP.Instance> instances) {
+        return addStorageContextsFor(instances, null);
+    }
+
+    /**
+     * As {@link #addStorageContextsFor(Iterable)}, and for a SOP class whose instances are all stored compressed
+     * in syntaxes {@code decompression} can decode, one more context with the uncompressed syntaxes, so that a
+     * peer that takes only those still receives them (decompressed when sent).
+     *
+     * @param decompression what can be decompressed when sending, or null for nothing
+     * @return this
+     */
+    public AssociateRQBuilder addStorageContextsFor(Iterable<RetrieveSCP.Instance> instances,
+            PixelDataDecompression decompression) {
         Map<String, List<String>> syntaxes = new LinkedHashMap<>();
         for (RetrieveSCP.Instance inst : instances) {
             List<String> ts = syntaxes.computeIfAbsent(inst.sopClassUid(), k -> new ArrayList<>());
@@ -125,11 +138,20 @@ public final class AssociateRQBuilder {
             }
         }
         for (Map.Entry<String, List<String>> e : syntaxes.entrySet()) {
+            boolean nativeProposed = false;
+            boolean decompressible = false;
             for (String ts : e.getValue()) {
                 if (contexts.size() < 127) {
                     // the stored syntax first, then what a native one can be converted into
-                    addContext(e.getKey(), RetrieveSender.isNative(ts) ? withUncompressed(ts) : new String[] {ts});
+                    boolean isNative = RetrieveSender.isNative(ts);
+                    addContext(e.getKey(), isNative ? withUncompressed(ts) : new String[] {ts});
+                    nativeProposed |= isNative;
+                    decompressible |= !isNative && decompression != null && decompression.canDecompress(ts);
                 }
+            }
+            if (decompressible && !nativeProposed && contexts.size() < 127) {
+                // a context of its own, so that a peer that takes the compressed syntax still gets it as stored
+                addContext(e.getKey(), new String[] {UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian});
             }
         }
         return this;

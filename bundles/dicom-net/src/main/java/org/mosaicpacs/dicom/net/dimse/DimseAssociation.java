@@ -481,6 +481,18 @@ public final class DimseAssociation implements AutoCloseable {
         return RetrieveSender.send(this, instance, priority, null, 0);
     }
 
+    /**
+     * As {@link #cstore(RetrieveSCP.Instance, int)}, and an instance stored compressed goes decompressed by
+     * {@code decompression} when the association accepted only uncompressed syntaxes for its SOP class; propose
+     * with {@link AssociateRQBuilder#addStorageContextsFor(Iterable, PixelDataDecompression)}.
+     *
+     * @param decompression what can be decompressed, or null for nothing
+     */
+    public DimseFuture cstore(RetrieveSCP.Instance instance, int priority, PixelDataDecompression decompression)
+            throws IOException {
+        return RetrieveSender.send(this, instance, priority, null, 0, decompression);
+    }
+
     /** C-STORE of a file as a C-MOVE sub-operation: as {@link #cstore(Path, int)}. */
     public DimseFuture cstore(Path file, int priority, String moveOriginatorAET, int moveOriginatorMsgId)
             throws IOException {

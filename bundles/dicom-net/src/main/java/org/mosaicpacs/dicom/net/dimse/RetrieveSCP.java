@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * send, each read from its {@link Source} only while it is sent (nothing is copied or held for the whole
  * request). An instance goes in its stored transfer syntax when the peer accepted it, else converted
  * to an accepted native syntax (Explicit VR LE first, then Implicit VR LE); a compressed instance the
- * peer accepted only uncompressed is a failed sub-operation (no codec), logged as a warning. C-MOVE: the
+ * peer accepted only uncompressed is decompressed by the {@link #decompression()} a subclass provides, when it
+ * can decode that syntax, else it is a failed sub-operation, logged as a warning with the reason. C-MOVE: the
  * Move Destination AE title is resolved by the lookup callback into a {@link Connection} (unknown:
  * A801), a C-STORE SCU association is opened to it with our AE title as calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
  * instances are sent as C-STORE requests on the same association, on the contexts the requestor
@@ -86,6 +87,16 @@ public abstract class RetrieveSCP implements DicomService {
             throws DicomServiceException;
 
     /**
+     * The codec for sending compressed instances to peers that accepted only uncompressed syntaxes; none by
+     * default (such sub-operations fail).
+     *
+     * @return the decompression, or {@code null}
+     */
+    protected PixelDataDecompression decompression() {
+        return null;
+    }
+
+    /**
      * Opens the C-STORE association of a C-MOVE; override to customise the contexts or the connection.
      *
      * @param as the C-MOVE association
@@ -98,7 +109,7 @@ public abstract class RetrieveSCP implements DicomService {
     protected DimseAssociation connect(DimseAssociation as, String destinationAET, Connection remote,
             List<Instance> instances) throws IOException {
         AssociateRQBuilder rq = new AssociateRQBuilder(destinationAET, as.localAETitle())
-                .addStorageContextsFor(instances);
+                .addStorageContextsFor(instances, decompression());
         return DimseAssociation.connect(as.connection(), remote, rq.build(), null, as.executor(), as.scheduler());
     }
 
@@ -144,7 +155,7 @@ public abstract class RetrieveSCP implements DicomService {
                 int status;
                 try {
                     status = RetrieveSender.send(storeAs, inst, Commands.priority(command),
-                            move ? as.remoteAETitle() : null, move ? msgId : 0).await().status();
+                            move ? as.remoteAETitle() : null, move ? msgId : 0, decompression()).await().status();
                 } catch (NoPresentationContextException e) {
                     LOG.warn("{}: sub-operation C-STORE of {} failed: {}", as, inst.sopInstanceUid(), e.getMessage());
                     status = Status.UnableToPerformSubOperations;

@@ -83,4 +83,31 @@ class RetrieveSenderTest {
         assertNull(RetrieveSender.select(UID.JPEGBaseline8Bit, implicitOnly), "no codec");
         assertNull(RetrieveSender.select(UID.ExplicitVRLittleEndian, List.of(UID.JPEGBaseline8Bit)));
     }
+
+    @Test
+    void aCompressedSyntaxGoesUncompressedOnlyWithADecompressionThatDecodesIt() {
+        PixelDataDecompression rleOnly = new PixelDataDecompression() {
+            @Override
+            public boolean canDecompress(String ts) {
+                return UID.RLELossless.equals(ts);
+            }
+
+            @Override
+            public Attributes decompress(Attributes ds, String ts) {
+                return ds;
+            }
+        };
+        List<String> nativeOnly = List.of(UID.ExplicitVRBigEndian, UID.ImplicitVRLittleEndian,
+                UID.ExplicitVRLittleEndian);
+        assertEquals(UID.ExplicitVRLittleEndian, RetrieveSender.select(UID.RLELossless, nativeOnly, rleOnly),
+                "Explicit LE preferred, never Big Endian");
+        assertEquals(UID.ImplicitVRLittleEndian, RetrieveSender.select(UID.RLELossless,
+                List.of(UID.ImplicitVRLittleEndian), rleOnly));
+        assertNull(RetrieveSender.select(UID.RLELossless, List.of(UID.ExplicitVRBigEndian), rleOnly),
+                "decoded pixels go only as little endian");
+        assertNull(RetrieveSender.select(UID.JPEGLSLossless, nativeOnly, rleOnly), "no decoder for it");
+        assertNull(RetrieveSender.select(UID.RLELossless, nativeOnly, null), "no decompression");
+        assertEquals(UID.RLELossless, RetrieveSender.select(UID.RLELossless,
+                List.of(UID.ExplicitVRLittleEndian, UID.RLELossless), rleOnly), "accepted as stored: not decoded");
+    }
 }
