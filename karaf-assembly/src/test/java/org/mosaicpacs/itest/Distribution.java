@@ -132,9 +132,25 @@ final class Distribution {
     List<Long> karafPids() {
         String marker = home.toString();
         return ProcessHandle.allProcesses()
-                .filter(ph -> ph.info().commandLine().map(c -> c.contains("java") && c.contains(marker)
+                .filter(ph -> commandLine(ph).map(c -> c.contains("java") && c.contains(marker)
                         && c.contains("org.apache.karaf.main.Main")).orElse(false))
                 .map(ProcessHandle::pid).collect(Collectors.toList());
+    }
+
+    /**
+     * A process's command line: from /proc on Linux (the JDK's {@code ProcessHandle.Info} gives no arguments for a
+     * command line longer than a page, which Karaf's is when it is unpacked in a deep folder), else from the JDK.
+     */
+    private static java.util.Optional<String> commandLine(ProcessHandle process) {
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                return java.util.Optional.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' '));
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not ours
+        }
+        return process.info().commandLine();
     }
 
     /** A console command through bin/client (the Karaf SSH client), its output. */
@@ -145,6 +161,19 @@ final class Distribution {
                 Duration.ofSeconds(180));
         check(r);
         return r.output;
+    }
+
+    /**
+     * A console command through bin/client that is not waited for (to be killed with the archive, for one):
+     * its output (stdout and stderr) goes to {@code log}.
+     */
+    Process startConsole(String command, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec \"$0\" -u " + CONSOLE_USER + " -p "
+                + CONSOLE_PASSWORD + " -a " + sshPort + " -r 10 \"$1\" < <(sleep 600 2>/dev/null)",
+                home.resolve("bin/client").toString(), command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     String port() {

@@ -3,6 +3,7 @@ package org.mosaicpacs.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,8 +48,13 @@ public class DistributionIT extends MosaicTestSupport {
     @Configuration
     public Option[] config() {
         // On a loaded machine the probe's invoker can take longer than Pax Exam's 10 s to appear.
+        // The tests run inside Karaf: the files the template's test built reach them as Karaf system properties.
         return org.ops4j.pax.exam.OptionUtils.combine(distribution(), org.ops4j.pax.exam.CoreOptions
-                .systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"));
+                .systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"),
+                editConfigurationFilePut("etc/system.properties", "mosaic.template.plugin",
+                        System.getProperty("mosaic.template.plugin", "none")),
+                editConfigurationFilePut("etc/system.properties", "mosaic.template.kar",
+                        System.getProperty("mosaic.template.kar", "none")));
     }
 
     @Test
@@ -172,7 +178,9 @@ public class DistributionIT extends MosaicTestSupport {
         storescu(PluginTestFiles.series(files.resolve("a"), "1.2.826.0.1.3680043.10.1077.7", 3));
         await("the count to reach 3", () -> httpGet("/plugins/instance-counter/count").body().equals("{\"count\":3}"));
         list = executeCommand("mosaic:plugin-list --no-format");
-        assertTrue(list, list.contains("instance-counter\tinstance-counter\thttp-endpoint,instance-stored\t0\t3\t0\t0\t0"));
+        // (the table pads its cells with spaces, also with --no-format)
+        assertTrue(list, java.util.regex.Pattern.compile("instance-counter\\s*\tinstance-counter\\s*\thttp-endpoint,"
+                + "instance-stored\\s*\t\\s*0\\s*\t\\s*3\\s*\t\\s*0\\s*\t\\s*0\\s*\t\\s*0").matcher(list).find());
 
         long before = bundle("instance-counter").getLastModified();
         partial = Files.createTempFile("instance-counter", ".tmp");
@@ -191,6 +199,64 @@ public class DistributionIT extends MosaicTestSupport {
         assertFalse(executeCommand("mosaic:plugin-list --no-format").contains("instance-counter"));
         storescu(PluginTestFiles.series(files.resolve("c"), "1.2.826.0.1.3680043.10.1077.9", 1));
         assertEquals("the archive stores on without the plugin", 6, storedInstances());
+    }
+
+    /**
+     * The same plugin as a KAR (the template builds one beside the jar): dropped into deploy/, Karaf installs the
+     * feature it holds (the bundle comes from the KAR, not from the file), and the plugin counts what storescu
+     * sends; deleting the KAR uninstalls the feature and removes its features repository: the endpoint goes.
+     */
+    @Test
+    public void pluginKarMadeFromTheTemplateInstallsItsFeatureWhenDeployedAndUninstallsItWhenDeleted() throws Exception {
+        Path kar = Path.of(System.getProperty("mosaic.template.kar", "none"));
+        Assume.assumeTrue("the plugin template's test did not run in this build", Files.isRegularFile(kar));
+        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "instance-counter.kar");
+        Path partial = Files.createTempFile("instance-counter", ".tmp");
+        try {
+            Files.copy(kar, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, deployed, StandardCopyOption.REPLACE_EXISTING);
+
+            await("the KAR's feature to be installed", () -> installedFeature("instance-counter"));
+            await("the plugin's endpoint", () -> httpGet("/plugins/instance-counter/count").status() == 200);
+            assertEquals("{\"count\":0}", httpGet("/plugins/instance-counter/count").body());
+            assertTrue("the bundle was installed by the feature, from the KAR's repository",
+                    bundle("instance-counter").getLocation().startsWith("mvn:org.example.research/instance-counter/"));
+            assertTrue(executeCommand("kar:list"), executeCommand("kar:list").contains("instance-counter"));
+
+            Path files = Files.createTempDirectory("plugin-kar-files");
+            storescu(PluginTestFiles.series(files.resolve("a"), "1.2.826.0.1.3680043.10.1077.17", 2, "PLUGIN^KAR", "PLUGIN-KAR"));
+            await("the count to reach 2", () -> httpGet("/plugins/instance-counter/count").body().equals("{\"count\":2}"));
+
+            Files.delete(deployed);
+            await("the endpoint to go", () -> httpGet("/plugins/instance-counter/count").status() == 404);
+            await("the feature to be uninstalled", () -> !installedFeature("instance-counter"));
+            assertEquals("the bundle is uninstalled", Bundle.UNINSTALLED, state("instance-counter"));
+            await("the KAR to be gone from kar:list", () -> !executeCommand("kar:list").contains("instance-counter"));
+            await("the KAR's features repository to be removed",
+                    () -> !executeCommand("feature:repo-list").contains("instance-counter"));
+            assertFalse(executeCommand("mosaic:plugin-list --no-format").contains("instance-counter"));
+        } finally {
+            Files.deleteIfExists(deployed);
+            Files.deleteIfExists(partial);
+            // whatever a failure left, not in the way of the jar's test
+            if (installedFeature("instance-counter")) {
+                executeCommand("feature:uninstall instance-counter");
+            }
+            if (executeCommand("feature:repo-list").contains("instance-counter")) {
+                executeCommand("feature:repo-remove mvn:org.example.research/instance-counter/1.0.0-SNAPSHOT/xml/features");
+            }
+        }
+    }
+
+    private boolean installedFeature(String name) {
+        for (String line : executeCommand("feature:list -i --no-format").split("\n")) {
+            // (the table pads its cells with spaces, also with --no-format)
+            if (line.split("\t")[0].trim().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends the files to the archive AE with DCMTK's storescu, or through the IngestService without DCMTK. */

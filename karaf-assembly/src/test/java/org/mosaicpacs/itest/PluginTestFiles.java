@@ -21,11 +21,17 @@ final class PluginTestFiles {
 
     /** Writes {@code count} CT instances of one new series into {@code folder}. */
     static List<Path> series(Path folder, String seriesUID, int count) throws IOException {
-        return series(folder, seriesUID, count, "PLUGIN-1");
+        return series(folder, seriesUID, count, "PLUGIN^TEST", "PLUGIN-1");
+    }
+
+    /** Writes {@code count} CT instances of one new series of patient {@code patientID} into {@code folder}. */
+    static List<Path> series(Path folder, String seriesUID, int count, String patientID) throws IOException {
+        return series(folder, seriesUID, count, "PLUGIN^TEST", patientID);
     }
 
     /** Writes {@code count} CT instances of one new series of that patient into {@code folder}. */
-    static List<Path> series(Path folder, String seriesUID, int count, String patientID) throws IOException {
+    static List<Path> series(Path folder, String seriesUID, int count, String patientName, String patientID)
+            throws IOException {
         Files.createDirectories(folder);
         List<Path> files = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
@@ -35,7 +41,7 @@ final class PluginTestFiles {
             ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
             ds.setString(Tag.StudyInstanceUID, VR.UI, seriesUID + ".0");
             ds.setString(Tag.SeriesInstanceUID, VR.UI, seriesUID);
-            ds.setString(Tag.PatientName, VR.PN, "PLUGIN^TEST");
+            ds.setString(Tag.PatientName, VR.PN, patientName);
             ds.setString(Tag.PatientID, VR.LO, patientID);
             ds.setString(Tag.Modality, VR.CS, "CT");
             ds.setString(Tag.InstanceNumber, VR.IS, Integer.toString(i));

@@ -41,8 +41,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * mosaic-storage-s3}, {@code mosaic:storage-add} against S3Proxy (started by this test on loopback),
  * {@code mosaic:storage-use} while four DCMTK storescu associations send; no C-STORE fails, everything is found
  * and retrieved (getscu, and through the index and the backends), {@code storage-remove} is refused while the
- * bucket holds objects, and {@code mosaic:storage-migrate} brings them back to {@code default}. Skipped without
- * DCMTK.
+ * bucket holds objects; idle again (writing to {@code default}), {@code feature:uninstall} and {@code feature:install
+ * mosaic-storage-s3}: the backend comes back and everything in the bucket is retrieved again; then
+ * {@code mosaic:storage-migrate} brings them back to {@code default}. Skipped without DCMTK.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -113,6 +114,18 @@ public class StorageSwapIT extends MosaicTestSupport {
 
         executeCommand("mosaic:storage-use default");
         await("the archive to store into default", () -> httpGet("/health").body().contains("storing into default"));
+
+        // idle (nothing writes to S3 now): the S3 feature uninstalled and installed again; the backend comes back
+        // with its configuration and every instance in the bucket is retrievable again
+        executeCommand("feature:uninstall mosaic-storage-s3");
+        await("the S3 backend to stop", () -> !hasService(StorageBackend.class, "(storage.id=s3-swap)"));
+        assertTrue("the file storage is untouched", hasService(StorageBackend.class, "(storage.id=default)"));
+        executeCommand("feature:install mosaic-storage-s3");
+        s3 = service(StorageBackend.class, "(storage.id=s3-swap)");
+        assertEquals("the index still records them in S3", inS3, usage(index, "s3-swap"));
+        assertReadableWhereTheIndexSays(index, Map.of("default", fs, "s3-swap", s3), work);
+        assertEquals("getscu retrieves them all after the S3 feature came back", total, getscu(work.resolve("get-reinstalled")));
+
         String migrated = executeCommand("mosaic:storage-migrate --from s3-swap --to default");
         assertTrue(migrated, migrated.contains("moved " + inS3 + " instances"));
         assertEquals(Map.of("default", total), Map.of("default", (int) usage(index, "default")));

@@ -27,11 +27,17 @@ final class MigrationJournal implements AutoCloseable {
     MigrationJournal(Path directory, String from, String to) throws IOException {
         Files.createDirectories(directory);
         this.file = directory.resolve(safe(from) + "--" + safe(to) + ".journal");
+        boolean torn = false;
         if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ", 3);
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String[] lines = text.split("\n", -1);
+            // the last element is what follows the last newline: empty, or a line cut by a crash of the machine
+            // (its step never began; the key in it may be cut short, so it is not read)
+            torn = !lines[lines.length - 1].isEmpty();
+            for (int i = 0; i < lines.length - 1; i++) {
+                String[] f = lines[i].split(" ", 3);
                 if (f.length < 3) {
-                    continue; // a line cut by a crash: its step never began
+                    continue;
                 }
                 if (f[0].equals("COPY")) {
                     pending.put(f[1], f[2]);
@@ -42,6 +48,11 @@ final class MigrationJournal implements AutoCloseable {
         }
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        if (torn) {
+            // end the cut line, so that the next step's line is not glued to it (and lost with it)
+            channel.write(java.nio.ByteBuffer.wrap(new byte[] {'\n'}));
+            channel.force(false);
+        }
     }
 
     private static String safe(String id) {
