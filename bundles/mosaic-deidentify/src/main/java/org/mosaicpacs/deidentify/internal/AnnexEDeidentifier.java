@@ -17,7 +17,9 @@ import org.mosaicpacs.api.deidentify.DeidentificationException;
 import org.mosaicpacs.api.deidentify.DeidentifiedInstance;
 import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.osgi.service.component.annotations.Component;
@@ -215,6 +217,12 @@ public final class AnnexEDeidentifier implements Deidentifier {
             dataset = in.readDataset();
         } catch (IOException | RuntimeException e) {
             throw new DeidentificationException("not a readable DICOM Part 10 instance: " + e.getMessage(), e);
+        }
+        Object pixels = dataset.getValue(Tag.PixelData);
+        if (pixels != null && TransferSyntax.of(ts).isEncapsulated() && !(pixels instanceof Fragments)) {
+            // written in the same transfer syntax it would stay unreadable to other readers (dcmdump refuses it)
+            throw new DeidentificationException("malformed instance: its transfer syntax " + ts + " is compressed but "
+                    + "its Pixel Data is not encapsulated");
         }
         Attributes result = step.apply(dataset);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
