@@ -46,9 +46,35 @@ final class DeidentifyingStorage implements StorageBackend {
             return last;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = stored.read(key)) {
+        long[] read = {0};
+        try (InputStream in = new java.io.FilterInputStream(stored.read(key)) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                count(Math.max(0, n));
+                return n;
+            }
+
+            private void count(int n) throws IOException {
+                read[0] += n;
+                if (read[0] > Wado.MAX_CONVERTED_BYTES) {
+                    throw new IOException("larger than " + Wado.MAX_CONVERTED_BYTES + " bytes");
+                }
+            }
+        }) {
             deidentifier.deidentify(in, out, profile);
         } catch (DeidentificationException e) {
+            if (read[0] > Wado.MAX_CONVERTED_BYTES) {
+                throw new WebException(406, "an instance larger than " + Wado.MAX_CONVERTED_BYTES + " bytes is not "
+                        + "de-identified for DICOMweb (it is done in memory): retrieve it by C-MOVE or C-GET");
+            }
             throw new WebException(403, "this client (remote AE " + aeTitle + ") gets de-identified data only, and "
                     + "de-identification with profile " + profile + " refused an instance: " + e.getMessage());
         } catch (StorageException e) {
