@@ -10,10 +10,13 @@ under bundles/mosaic-deidentify/src/main/resources/org/mosaicpacs/deidentify/int
   iod-types.tsv      the Type (1, 2, 3) of the attributes that have a combined action
                      (X/Z, X/D, X/Z/D, Z/D, X/Z/U*) in the IODs of the storage SOP classes
 
-The JSON extraction has the IODs and modules by name only, not their attributes, so the
+The JSON extraction has the IODs and modules by name only (ciods.json, modules.json: name, id,
+description, link), with no module of an IOD and no attribute (nor its Type) of a module, so the
 types come from a short list kept in this script (TYPES below, read from PS3.3), expanded
-to SOP Class UIDs with sops.json. An attribute or IOD not listed there is resolved by the
-engine as the most conservative valid choice (see the bundle README).
+to SOP Class UIDs with sops.json; the script stops if the extraction ever carries more, and checks
+that every IOD sops.json names is in ciods.json. An attribute or IOD not listed there is resolved by
+the engine as the most conservative valid choice (see the bundle README); those attributes are
+listed as "# untyped" comment lines of iod-types.tsv.
 
 Usage (from the repository root):
   python3 bundles/mosaic-deidentify/src/build/generate_action_table.py [../shared/dicom-standard]
@@ -112,6 +115,20 @@ def main():
     rows = load(src, "confidentiality_profile_attributes.json")
     attributes = load(src, "attributes.json")
     sops = load(src, "sops.json")
+    ciods = load(src, "ciods.json")
+    modules = load(src, "modules.json")
+
+    # The extraction names the IODs and modules but gives no module of an IOD and no attribute of a module
+    # (see the module docstring): check that this is still so, so that a richer extraction is noticed and
+    # the Types are then generated from it instead of TYPES.
+    richer = [k for x in ciods + modules for k in x if k not in ("name", "id", "description", "linkToStandard")]
+    if richer:
+        sys.exit("ciods.json/modules.json now carry %s: generate the Types from them" % sorted(set(richer)))
+    # Every SOP class names an IOD of ciods.json, so the patterns of TYPES match real IOD names.
+    ciod_names = {c["name"] for c in ciods}
+    missing = sorted({s["ciod"] for s in sops} - ciod_names)
+    if missing:
+        sys.exit("sops.json names IODs that ciods.json does not have: %s" % missing)
 
     # attributes.json has no command group (PS3.7 Table E.1-1): its two UIDs in the table.
     vr_of = {"00001000FFFFFFFF": "UI", "00001001FFFFFFFF": "UI"}
@@ -174,7 +191,13 @@ def main():
         for tag in sorted(by_tag):
             for typ, uids in by_tag[tag]:
                 f.write("%s\t%d\t%s\n" % (tag, typ, ",".join(uids)))
-    print("action-table.tsv: %d rows; iod-types.tsv: %d tags" % (len(out), len(by_tag)))
+        # the combined-action tags with no Type here: resolved by the engine as Type unknown (the most
+        # conservative valid choice); listed so that tests and readers see which they are
+        untyped = sorted((t, a, n) for t, _, _, _, a, _, n in out if "/" in a and t not in by_tag and t != "PRIVATE")
+        f.write("# Combined-action attributes without a Type here (resolved as Type unknown: D where allowed, else Z, else U*):\n")
+        for tag, action, name in untyped:
+            f.write("# untyped\t%s\t%s\t%s\n" % (tag, action, name))
+    print("action-table.tsv: %d rows; iod-types.tsv: %d tags typed, %d untyped" % (len(out), len(by_tag), len(untyped)))
 
 
 if __name__ == "__main__":

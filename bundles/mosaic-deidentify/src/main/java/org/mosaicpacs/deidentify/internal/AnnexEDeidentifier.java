@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +17,9 @@ import org.mosaicpacs.api.deidentify.DeidentificationException;
 import org.mosaicpacs.api.deidentify.DeidentifiedInstance;
 import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.osgi.service.component.annotations.Component;
@@ -102,19 +106,8 @@ public final class AnnexEDeidentifier implements Deidentifier {
 
     Engine.Result deidentifyWithResult(Attributes dataset, String profileName) throws DeidentificationException {
         Profile profile = profile(profileName);
-        Engine.Result result;
-        try {
-            result = engine.deidentify(dataset, profile);
-        } catch (RuntimeException e) {
-            // a value the engine cannot handle (an unreadable bulk data file, a malformed value): a refusal, not a crash
-            LOG.warn("cannot de-identify {} with profile {}", dataset.getString(Tag.SOPInstanceUID, "an instance"), profileName, e);
-            throw new DeidentificationException("cannot de-identify this instance: " + e, e);
-        }
+        Engine.Result result = deidentifyUnrecorded(dataset, profile);
         MappingStore s = store;
-        if (s == null && requireStore) {
-            throw new DeidentificationException("the mapping store (the index database) is not available: "
-                    + "no de-identified copy is made without its mapping");
-        }
         if (s != null) {
             try {
                 s.record(profile.name(), result);
@@ -126,8 +119,90 @@ public final class AnnexEDeidentifier implements Deidentifier {
         return result;
     }
 
+    /** The engine's result, not recorded yet; refused when the store is required and absent. */
+    private Engine.Result deidentifyUnrecorded(Attributes dataset, Profile profile) throws DeidentificationException {
+        Engine.Result result;
+        try {
+            result = engine.deidentify(dataset, profile);
+        } catch (RuntimeException e) {
+            // a value the engine cannot handle (an unreadable bulk data file, a malformed value): a refusal, not a crash
+            LOG.warn("cannot de-identify {} with profile {}", dataset.getString(Tag.SOPInstanceUID, "an instance"),
+                    profile.name(), e);
+            throw new DeidentificationException("cannot de-identify this instance: " + e, e);
+        }
+        if (store == null && requireStore) {
+            throw new DeidentificationException("the mapping store (the index database) is not available: "
+                    + "no de-identified copy is made without its mapping");
+        }
+        return result;
+    }
+
+    /**
+     * Several instances de-identified with one profile whose mappings are recorded together, in one transaction, by
+     * {@link Batch#commit()}: the caller releases none of the outputs before the commit succeeded (no copy without
+     * its mapping). Abandoned before the commit (a crash), nothing is recorded and nothing was released; the same
+     * inputs give the same outputs the next time, since the replacements depend only on the project's secret, which
+     * is committed when the profile is first used. Not thread safe.
+     */
+    final class Batch {
+        private final Profile profile;
+        private final List<Engine.Result> results = new ArrayList<>();
+
+        private Batch(Profile profile) {
+            this.profile = profile;
+        }
+
+        /** De-identifies one Part 10 instance into {@code out}; its mappings wait for {@link #commit()}. */
+        DeidentifiedInstance deidentify(InputStream part10, OutputStream out) throws DeidentificationException, IOException {
+            return writePart10(part10, out, ds -> {
+                Engine.Result r = deidentifyUnrecorded(ds, profile);
+                results.add(r);
+                return r.dataset();
+            });
+        }
+
+        /** How many instances wait for the commit. */
+        int size() {
+            return results.size();
+        }
+
+        /** Records the mappings of every instance of the batch in one transaction; the batch is then empty. */
+        void commit() throws DeidentificationException {
+            MappingStore s = store;
+            if (s == null) {
+                if (requireStore) {
+                    throw new DeidentificationException("the mapping store (the index database) is not available: "
+                            + "no de-identified copy is made without its mapping");
+                }
+                results.clear();
+                return;
+            }
+            try {
+                s.recordAll(profile.name(), results);
+            } catch (SQLException e) {
+                throw new DeidentificationException("the mapping store failed, so the batch of " + results.size()
+                        + " instances was not de-identified (their mappings would be lost): " + e.getMessage(), e);
+            }
+            results.clear();
+        }
+    }
+
+    /** A batch of de-identifications with {@code profile}, recorded together. */
+    Batch batch(String profile) throws DeidentificationException {
+        return new Batch(profile(profile));
+    }
+
+    private interface DatasetStep {
+        Attributes apply(Attributes dataset) throws DeidentificationException;
+    }
+
     @Override
     public DeidentifiedInstance deidentify(InputStream part10, OutputStream out, String profile)
+            throws DeidentificationException, IOException {
+        return writePart10(part10, out, ds -> deidentify(ds, profile));
+    }
+
+    private static DeidentifiedInstance writePart10(InputStream part10, OutputStream out, DatasetStep step)
             throws DeidentificationException, IOException {
         Attributes dataset;
         String ts;
@@ -143,7 +218,13 @@ public final class AnnexEDeidentifier implements Deidentifier {
         } catch (IOException | RuntimeException e) {
             throw new DeidentificationException("not a readable DICOM Part 10 instance: " + e.getMessage(), e);
         }
-        Attributes result = deidentify(dataset, profile);
+        Object pixels = dataset.getValue(Tag.PixelData);
+        if (pixels != null && TransferSyntax.of(ts).isEncapsulated() && !(pixels instanceof Fragments)) {
+            // written in the same transfer syntax it would stay unreadable to other readers (dcmdump refuses it)
+            throw new DeidentificationException("malformed instance: its transfer syntax " + ts + " is compressed but "
+                    + "its Pixel Data is not encapsulated");
+        }
+        Attributes result = step.apply(dataset);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
         try (DicomOutputStream dos = new DicomOutputStream(buffer)) {
             dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(

@@ -95,24 +95,39 @@ public final class MappingStore {
 
     /** Records what one de-identification replaced (what is already recorded is left as it is). */
     void record(String project, Engine.Result result) throws SQLException {
-        String patientKey = project + "\u0000p\u0000" + result.patientKey();
-        List<Map.Entry<String, String>> uids = new ArrayList<>();
-        for (Map.Entry<String, String> e : result.uids().entrySet()) {
-            if (!recorded.contains(project + "\u0000u\u0000" + e.getKey())) {
-                uids.add(e);
+        recordAll(project, List.of(result));
+    }
+
+    /**
+     * Records what several de-identifications replaced in one transaction (one commit, one log sync): all or
+     * nothing. Replacements are a keyed hash of the original with the project's secret, which is committed before
+     * any is made ({@link #projectSecret}), so a batch lost in a crash loses no information: the same originals
+     * get the same replacements the next time and are recorded then.
+     */
+    void recordAll(String project, List<Engine.Result> results) throws SQLException {
+        Map<String, Engine.Result> patients = new LinkedHashMap<>();
+        Map<String, String> uids = new LinkedHashMap<>();
+        for (Engine.Result result : results) {
+            String patientKey = project + "\u0000p\u0000" + result.patientKey();
+            if (!recorded.contains(patientKey)) {
+                patients.putIfAbsent(result.patientKey(), result);
+            }
+            for (Map.Entry<String, String> e : result.uids().entrySet()) {
+                if (!recorded.contains(project + "\u0000u\u0000" + e.getKey())) {
+                    uids.putIfAbsent(e.getKey(), e.getValue());
+                }
             }
         }
-        boolean patient = !recorded.contains(patientKey);
-        if (!patient && uids.isEmpty()) {
+        if (patients.isEmpty() && uids.isEmpty()) {
             return;
         }
         Timestamp now = Timestamp.from(Instant.now());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (patient) {
-                    try (PreparedStatement p = c.prepareStatement(
-                            "INSERT INTO deid_patient (project, original, pseudonym, date_offset, created) VALUES (?, ?, ?, ?, ?)")) {
+                try (PreparedStatement p = c.prepareStatement(
+                        "INSERT INTO deid_patient (project, original, pseudonym, date_offset, created) VALUES (?, ?, ?, ?, ?)")) {
+                    for (Engine.Result result : patients.values()) {
                         p.setString(1, project);
                         p.setString(2, result.patientKey());
                         p.setString(3, result.patientId());
@@ -123,7 +138,7 @@ public final class MappingStore {
                 }
                 try (PreparedStatement p = c.prepareStatement(
                         "INSERT INTO deid_uid (project, original, replacement, created) VALUES (?, ?, ?, ?)")) {
-                    for (Map.Entry<String, String> e : uids) {
+                    for (Map.Entry<String, String> e : uids.entrySet()) {
                         p.setString(1, project);
                         p.setString(2, e.getKey());
                         p.setString(3, e.getValue());
@@ -139,11 +154,11 @@ public final class MappingStore {
                 c.setAutoCommit(true);
             }
         }
-        if (patient) {
-            recorded.add(patientKey);
+        for (String patientKey : patients.keySet()) {
+            recorded.add(project + "\u0000p\u0000" + patientKey);
         }
-        for (Map.Entry<String, String> e : uids) {
-            recorded.add(project + "\u0000u\u0000" + e.getKey());
+        for (String original : uids.keySet()) {
+            recorded.add(project + "\u0000u\u0000" + original);
         }
     }
 

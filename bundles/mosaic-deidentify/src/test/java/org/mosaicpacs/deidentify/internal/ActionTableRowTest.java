@@ -86,7 +86,7 @@ class ActionTableRowTest {
     }
 
     /** The test's own reading of PS3.15 E.1.1 for combined codes; 0 = Type unknown (the conservative choice). */
-    private static String resolve(String code, int type) {
+    static String resolve(String code, int type) {
         switch (code) {
             case "X/Z": return type == 3 ? "X" : "Z";
             case "X/D": return type == 3 ? "X" : "D";
@@ -97,7 +97,7 @@ class ActionTableRowTest {
         }
     }
 
-    private static void check(Attributes in, Attributes out, int tag, VR vr, String action, boolean top,
+    static void check(Attributes in, Attributes out, int tag, VR vr, String action, boolean top,
                               ConfidentialityOption option) {
         String where = (top ? "top level" : "in a sequence") + ", action " + action;
         boolean pseudonym = tag == Tag.PatientID || tag == Tag.PatientName && top;
@@ -165,7 +165,7 @@ class ActionTableRowTest {
     }
 
     /** A value valid for the VR that holds the patient's name where text can. */
-    private static void sample(Attributes ds, int tag, VR vr) {
+    static void sample(Attributes ds, int tag, VR vr) {
         switch (vr) {
             case SQ -> {
                 Attributes item = ds.newSequence(tag, 1).addNewItem();

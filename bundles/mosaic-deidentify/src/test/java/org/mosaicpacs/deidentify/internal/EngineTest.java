@@ -245,6 +245,73 @@ class EngineTest {
         assertTrue(newSops.contains(src), "SEG source image resolves");
     }
 
+    /**
+     * A Comprehensive SR: its evidence, an IMAGE content item nested two containers deep and its Predecessor
+     * Documents Sequence still name the new UIDs of the images and of the earlier report, de-identified one by one.
+     */
+    @Test
+    void srReferencesStillResolve() throws Exception {
+        String study = "1.2.826.0.1.3680043.2.1143.8";
+        String series = study + ".1";
+        Attributes img = image(study, series, series + ".1");
+        Attributes earlier = image(study, study + ".5", study + ".5.1");
+        earlier.remove(Tag.PixelData);
+        earlier.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.88.33");
+        Attributes sr = image(study, study + ".5", study + ".5.2");
+        sr.remove(Tag.PixelData);
+        sr.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.88.33");
+        Attributes ev = sr.newSequence(Tag.CurrentRequestedProcedureEvidenceSequence, 1).addNewItem();
+        ev.setString(Tag.StudyInstanceUID, VR.UI, study);
+        Attributes evSeries = ev.newSequence(Tag.ReferencedSeriesSequence, 1).addNewItem();
+        evSeries.setString(Tag.SeriesInstanceUID, VR.UI, series);
+        Attributes evSop = evSeries.newSequence(Tag.ReferencedSOPSequence, 1).addNewItem();
+        evSop.setString(Tag.ReferencedSOPClassUID, VR.UI, CT);
+        evSop.setString(Tag.ReferencedSOPInstanceUID, VR.UI, img.getString(Tag.SOPInstanceUID));
+        Attributes pred = sr.newSequence(Tag.PredecessorDocumentsSequence, 1).addNewItem();
+        pred.setString(Tag.StudyInstanceUID, VR.UI, study);
+        Attributes predSeries = pred.newSequence(Tag.ReferencedSeriesSequence, 1).addNewItem();
+        predSeries.setString(Tag.SeriesInstanceUID, VR.UI, study + ".5");
+        Attributes predSop = predSeries.newSequence(Tag.ReferencedSOPSequence, 1).addNewItem();
+        predSop.setString(Tag.ReferencedSOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.88.33");
+        predSop.setString(Tag.ReferencedSOPInstanceUID, VR.UI, earlier.getString(Tag.SOPInstanceUID));
+        sr.setString(Tag.ValueType, VR.CS, "CONTAINER");
+        Attributes findings = sr.newSequence(Tag.ContentSequence, 1).addNewItem();
+        findings.setString(Tag.RelationshipType, VR.CS, "CONTAINS");
+        findings.setString(Tag.ValueType, VR.CS, "CONTAINER");
+        Attributes imageItem = findings.newSequence(Tag.ContentSequence, 1).addNewItem();
+        imageItem.setString(Tag.RelationshipType, VR.CS, "CONTAINS");
+        imageItem.setString(Tag.ValueType, VR.CS, "IMAGE");
+        Attributes ref = imageItem.newSequence(Tag.ReferencedSOPSequence, 1).addNewItem();
+        ref.setString(Tag.ReferencedSOPClassUID, VR.UI, CT);
+        ref.setString(Tag.ReferencedSOPInstanceUID, VR.UI, img.getString(Tag.SOPInstanceUID));
+
+        for (Set<ConfidentialityOption> options : List.of(Set.<ConfidentialityOption>of(),
+                Set.of(ConfidentialityOption.CLEAN_STRUCTURED_CONTENT))) {
+            Profile p = profile("a", KEY_A, options.toArray(new ConfidentialityOption[0]));
+            Attributes newImg = engine.deidentify(img, p).dataset();
+            Attributes newEarlier = engine.deidentify(earlier, p).dataset();
+            Attributes out = engine.deidentify(sr, p).dataset();
+            String what = "options " + options + ": ";
+            Attributes evs = out.getSequence(Tag.CurrentRequestedProcedureEvidenceSequence).get(0)
+                    .getSequence(Tag.ReferencedSeriesSequence).get(0);
+            assertEquals(newImg.getString(Tag.SeriesInstanceUID), evs.getString(Tag.SeriesInstanceUID), what + "evidence series");
+            assertEquals(newImg.getString(Tag.SOPInstanceUID), evs.getSequence(Tag.ReferencedSOPSequence).get(0)
+                    .getString(Tag.ReferencedSOPInstanceUID), what + "SR evidence resolves");
+            Attributes ps = out.getSequence(Tag.PredecessorDocumentsSequence).get(0);
+            assertEquals(newEarlier.getString(Tag.StudyInstanceUID), ps.getString(Tag.StudyInstanceUID));
+            assertEquals(newEarlier.getString(Tag.SOPInstanceUID), ps.getSequence(Tag.ReferencedSeriesSequence).get(0)
+                    .getSequence(Tag.ReferencedSOPSequence).get(0).getString(Tag.ReferencedSOPInstanceUID),
+                    what + "predecessor document resolves");
+            if (out.contains(Tag.ContentSequence) && !out.getSequence(Tag.ContentSequence).isEmpty()) {
+                Attributes nested = out.getSequence(Tag.ContentSequence).get(0).getSequence(Tag.ContentSequence).get(0);
+                assertEquals(newImg.getString(Tag.SOPInstanceUID), nested.getSequence(Tag.ReferencedSOPSequence).get(0)
+                        .getString(Tag.ReferencedSOPInstanceUID), what + "IMAGE content item two levels deep resolves");
+            } else {
+                assertTrue(options.isEmpty(), what + "content kept with Clean Structured Content");
+            }
+        }
+    }
+
     @Test
     void modifiedDatesKeepIntervalsPerPatient() throws Exception {
         Profile p = profile("a", KEY_A, ConfidentialityOption.RETAIN_LONGITUDINAL_MODIFIED_DATES);

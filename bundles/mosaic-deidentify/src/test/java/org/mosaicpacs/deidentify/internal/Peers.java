@@ -40,6 +40,28 @@ final class Peers {
         return run(List.of("dcmdump", "-q", "+E", file.toString()));
     }
 
+    /**
+     * dcmdump of several files in one process, strict: stop on error ({@code -E}, its default), the dump itself
+     * discarded; the output is what it reports on stderr (errors {@code E:}, warnings {@code W:}); its exit status
+     * is not 0 when a file cannot be read.
+     */
+    static Run dcmdumpStrict(List<Path> files) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("dcmdump", "-E"));
+        files.forEach(f -> cmd.add(f.toString()));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] err = p.getErrorStream().readAllBytes();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: dcmdump");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return new Run(p.exitValue(), new String(err, StandardCharsets.UTF_8));
+    }
+
     /** pydicom reads each file and every element's value, at any depth; prints one line per failing file. */
     static Run pydicom(List<Path> files) throws IOException {
         String script = String.join("\n",

@@ -123,4 +123,106 @@ class StudyDeidentificationTest {
             return dis.readDataset().getString(Tag.PatientID);
         }
     }
+
+    /** A DataSource whose commits fail while {@code fail} is set (a full disk, a lost database), as a crash would. */
+    private static javax.sql.DataSource failingCommits(javax.sql.DataSource db, java.util.concurrent.atomic.AtomicBoolean fail) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(StudyDeidentificationTest.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object r = invoke(method, db, args);
+                    if (!(r instanceof java.sql.Connection c)) {
+                        return r;
+                    }
+                    return java.lang.reflect.Proxy.newProxyInstance(StudyDeidentificationTest.class.getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (p2, m2, a2) -> {
+                                if (m2.getName().equals("commit") && fail.get()) {
+                                    throw new java.sql.SQLException("the database went away (test)");
+                                }
+                                return invoke(m2, c, a2);
+                            });
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
+    void aBatchWhoseMappingsAreNotCommittedStoresNoCopyAndTheNextRunGivesTheSameStudy() throws Exception {
+        String study = "1.2.826.0.1.3680043.2.1143.51";
+        for (int i = 1; i <= 3; i++) {
+            receive(EngineTest.image(study, study + ".1", study + ".1." + i));
+        }
+        var db = Configs.memoryDatabase("mappings");
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+        MappingStore failing = new MappingStore(failingCommits(db, fail));
+        ProfileDefinition def = new ProfileDefinition("research-b", new String[0], "", "", 10, 365, new String[0],
+                new String[0], true);
+        AnnexEDeidentifier service = new AnnexEDeidentifier(failing, def);
+        service.profile("research-b"); // the project's secret is made and committed first
+        fail.set(true);
+        StudyDeidentification.Outcome o = new StudyDeidentification(index, backends::get, ingest, service)
+                .deidentify(study, "research-b");
+        assertEquals(0, o.copied(), "no copy without its mapping");
+        assertEquals(3, o.problems().size(), o.problems().toString());
+        assertTrue(o.problems().get(0).contains("mapping store failed"), o.problems().toString());
+        List<String> studies = new ArrayList<>();
+        Attributes keys = new Attributes();
+        keys.setNull(Tag.StudyInstanceUID, VR.UI);
+        index.query(QueryRequest.of(QueryLevel.STUDY, keys), a -> studies.add(a.getString(Tag.StudyInstanceUID)));
+        assertEquals(List.of(study), studies, "nothing was stored");
+        assertEquals(List.of(), new MappingStore(db).mappings("research-b", null, 100)
+                .stream().filter(m -> m.kind().equals("uid")).toList(), "nothing was recorded");
+
+        // restarted (a new store and service on the same database): the same UIDs, now recorded and stored
+        fail.set(false);
+        MappingStore restarted = new MappingStore(db);
+        StudyDeidentification.Outcome again = new StudyDeidentification(index, backends::get, ingest,
+                new AnnexEDeidentifier(restarted, def)).deidentify(study, "research-b");
+        assertEquals(List.of(), again.problems());
+        assertEquals(3, again.copied());
+        for (InstanceLocation l : index.locate(again.studyInstanceUID(), null, null)) {
+            assertEquals(l.sopInstanceUID().isEmpty(), false);
+            assertEquals(1, restarted.mappings("research-b", l.sopInstanceUID(), 10).size(), "recorded");
+        }
+    }
+
+    @Test
+    void aBatchLostBeforeItsCommitGivesTheSameUIDsAfterARestart() throws Exception {
+        var db = Configs.memoryDatabase("mappings");
+        ProfileDefinition def = new ProfileDefinition("research-c", new String[0], "", "", 10, 365, new String[0],
+                new String[0], true);
+        List<byte[]> inputs = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            inputs.add(Part10PeerTest.part10(EngineTest.image("1.2.3.52", "1.2.3.52.1", "1.2.3.52.1." + i),
+                    UID.ExplicitVRLittleEndian));
+        }
+        AnnexEDeidentifier first = new AnnexEDeidentifier(new MappingStore(db), def);
+        AnnexEDeidentifier.Batch lost = first.batch("research-c");
+        List<org.mosaicpacs.api.deidentify.DeidentifiedInstance> before = new ArrayList<>();
+        for (byte[] in : inputs) {
+            before.add(lost.deidentify(new ByteArrayInputStream(in), new java.io.ByteArrayOutputStream()));
+        }
+        assertEquals(5, lost.size());
+        // the process dies here: no commit
+        MappingStore restartedStore = new MappingStore(db);
+        assertEquals(List.of(), restartedStore.mappings("research-c", null, 100).stream()
+                .filter(m -> m.kind().equals("uid")).toList(), "a lost batch records nothing, not half of it");
+        AnnexEDeidentifier.Batch batch = new AnnexEDeidentifier(restartedStore, def).batch("research-c");
+        for (int i = 0; i < inputs.size(); i++) {
+            var d = batch.deidentify(new ByteArrayInputStream(inputs.get(i)), new java.io.ByteArrayOutputStream());
+            assertEquals(before.get(i), d, "the same UIDs as before the crash");
+        }
+        batch.commit();
+        assertEquals(0, batch.size());
+        for (var d : before) {
+            assertEquals(d.originalSOPInstanceUID(), restartedStore.mappings("research-c", d.sopInstanceUID(), 10).get(0)
+                    .original());
+        }
+        assertEquals("1.2.3.52", restartedStore.mappings("research-c", before.get(0).studyInstanceUID(), 10).get(0)
+                .original());
+    }
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import javax.servlet.http.HttpServletRequest;
 
+import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.QueryRequest;
 import org.mosaicpacs.api.ingest.IngestService;
@@ -29,6 +30,7 @@ final class Archive {
     private final Supplier<IngestService> ingest;
     private final Function<String, StorageBackend> storage;
     private final Supplier<QueryRetrieveInterception> queryRetrieve;
+    private final boolean deidentified;
 
     Archive(Supplier<ArchiveIndex> index, Supplier<IngestService> ingest, Function<String, StorageBackend> storage) {
         this(index, ingest, storage, () -> null);
@@ -37,10 +39,16 @@ final class Archive {
     /** @param queryRetrieve the plugin runtime's query/retrieve hooks, or null while it is absent */
     Archive(Supplier<ArchiveIndex> index, Supplier<IngestService> ingest, Function<String, StorageBackend> storage,
             Supplier<QueryRetrieveInterception> queryRetrieve) {
+        this(index, ingest, storage, queryRetrieve, false);
+    }
+
+    private Archive(Supplier<ArchiveIndex> index, Supplier<IngestService> ingest, Function<String, StorageBackend> storage,
+                    Supplier<QueryRetrieveInterception> queryRetrieve, boolean deidentified) {
         this.index = Objects.requireNonNull(index);
         this.ingest = Objects.requireNonNull(ingest);
         this.storage = Objects.requireNonNull(storage);
         this.queryRetrieve = Objects.requireNonNull(queryRetrieve);
+        this.deidentified = deidentified;
     }
 
     /** Who sends an HTTP request, for the plugins: the client's address; no AE titles. */
@@ -93,6 +101,30 @@ final class Archive {
             throw new WebException(403, (verdict.comment().isBlank() ? what + " is refused" : verdict.comment())
                     + " (plugin " + plugin + ", DICOM status " + String.format("%04X", verdict.status()) + ")");
         }
+    }
+
+    /**
+     * The archive as one request of a client marked for de-identification sees it: every stored object it reads is
+     * de-identified with {@code profile} ({@link DeidentifyingStorage}); nothing can be stored through it. One per
+     * request.
+     */
+    Archive deidentifying(Deidentifier deidentifier, String profile, String aeTitle) {
+        java.util.Map<String, DeidentifyingStorage> views = new java.util.HashMap<>();
+        return new Archive(index, () -> {
+            throw new WebException(403, "remote AE " + aeTitle + " gets de-identified data: it cannot store here");
+        }, id -> {
+            StorageBackend b = storage.apply(id);
+            return b == null ? null : views.computeIfAbsent(id, k -> new DeidentifyingStorage(b, deidentifier, profile,
+                    aeTitle));
+        }, queryRetrieve, true);
+    }
+
+    /**
+     * Whether objects read are de-identified: answers then name no original UID of their own (no Content-Location),
+     * sizes are those of the de-identified objects, and nothing identified (cached metadata, index values) is sent.
+     */
+    boolean deidentified() {
+        return deidentified;
     }
 
     ArchiveIndex index() {

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.servlet.Servlet;
 
 import org.mosaicpacs.api.config.SystemProperties;
+import org.mosaicpacs.api.ae.RemoteApplicationEntities;
+import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 import org.mosaicpacs.api.event.InstanceStored;
 import org.mosaicpacs.api.index.ArchiveIndex;
@@ -52,6 +54,8 @@ public final class DicomWebService implements InstanceStoredListener {
     private volatile IngestService ingest;
     private volatile StudyDeidentifier studyDeidentifier;
     private volatile QueryRetrieveInterception queryRetrieve;
+    private volatile Deidentifier deidentifier;
+    private volatile RemoteApplicationEntities remoteAEs;
 
     private final MetadataStore metadata;
     private final ServiceRegistration<Servlet> registration;
@@ -75,7 +79,7 @@ public final class DicomWebService implements InstanceStoredListener {
         Archive archive = new Archive(() -> index, () -> ingest, backends::get, () -> queryRetrieve);
         DicomWebServlet servlet = new DicomWebServlet(archive, new DicomWebServlet.Settings(
                 Math.max(1, configuration.maxResults()), Set.copyOf(origins), configuration.bulkDataThreshold()),
-                metadata, () -> studyDeidentifier);
+                metadata, () -> studyDeidentifier, new WebClients(() -> remoteAEs), () -> deidentifier);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, prefix + "/*");
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "mosaic-dicomweb");
@@ -139,6 +143,38 @@ public final class DicomWebService implements InstanceStoredListener {
     void unbindQueryRetrieve(QueryRetrieveInterception q) {
         if (this.queryRetrieve == q) {
             this.queryRetrieve = null;
+        }
+    }
+
+    /**
+     * The de-identifier of mosaic-deidentify: what clients marked for de-identification retrieve goes through it;
+     * while it is absent they are answered 503 (nothing identified is sent to them).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDeidentifier(Deidentifier d) {
+        this.deidentifier = d;
+    }
+
+    void unbindDeidentifier(Deidentifier d) {
+        if (this.deidentifier == d) {
+            this.deidentifier = null;
+        }
+    }
+
+    /**
+     * The remote AEs of mosaic-dimse: a client whose address is one of a marked AE's web clients gets de-identified
+     * data; while the configuration is absent, retrievals are answered 503 (it cannot be told who is marked).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRemoteAEs(RemoteApplicationEntities aes) {
+        this.remoteAEs = aes;
+    }
+
+    void unbindRemoteAEs(RemoteApplicationEntities aes) {
+        if (this.remoteAEs == aes) {
+            this.remoteAEs = null;
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -14,6 +15,8 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.mosaicpacs.api.ae.RemoteApplicationEntity;
+import org.mosaicpacs.api.deidentify.Deidentifier;
 import org.mosaicpacs.api.deidentify.StudyDeidentifier;
 import org.mosaicpacs.api.index.QueryLevel;
 import org.mosaicpacs.api.index.QueryRequest;
@@ -41,6 +44,8 @@ final class DicomWebServlet extends HttpServlet {
     private final transient Settings settings;
     private final transient MetadataStore metadata;
     private final transient Supplier<StudyDeidentifier> deidentifier;
+    private final transient WebClients clients;
+    private final transient Supplier<Deidentifier> instanceDeidentifier;
 
     DicomWebServlet(Archive archive, Settings settings, MetadataStore metadata) {
         this(archive, settings, metadata, () -> null);
@@ -49,10 +54,23 @@ final class DicomWebServlet extends HttpServlet {
     /** @param deidentifier the study de-identification of mosaic-deidentify, or null while it is absent */
     DicomWebServlet(Archive archive, Settings settings, MetadataStore metadata,
                     Supplier<StudyDeidentifier> deidentifier) {
+        this(archive, settings, metadata, deidentifier, WebClients.NONE, () -> null);
+    }
+
+    /**
+     * @param clients              which remote AE a client is (for clients marked for de-identification)
+     * @param instanceDeidentifier the de-identifier of mosaic-deidentify (null inside while it is absent): what marked
+     *                             clients retrieve goes through it
+     */
+    DicomWebServlet(Archive archive, Settings settings, MetadataStore metadata,
+                    Supplier<StudyDeidentifier> deidentifier, WebClients clients,
+                    Supplier<Deidentifier> instanceDeidentifier) {
         this.archive = archive;
         this.settings = settings;
         this.metadata = metadata;
         this.deidentifier = deidentifier;
+        this.clients = clients;
+        this.instanceDeidentifier = instanceDeidentifier;
     }
 
     @Override
@@ -81,7 +99,47 @@ final class DicomWebServlet extends HttpServlet {
         }
     }
 
+    /**
+     * The archive as this client may see it: as stored, or, for a client marked for de-identification (a remote AE
+     * with {@code deidentifyOnRetrieve} whose web clients hold its address), every object de-identified with the
+     * AE's profile; QIDO-RS is refused to such a client (403: the index holds identifying values). Fail closed:
+     * without the de-identifier or the profile, 503 and nothing is sent.
+     */
+    private Archive archiveFor(String[] p, HttpServletRequest request) {
+        Optional<RemoteApplicationEntity> marked = clients.markedForRetrieve(request);
+        if (marked.isEmpty()) {
+            return archive;
+        }
+        RemoteApplicationEntity ae = marked.get();
+        String profile = ae.deidentifyOnRetrieve();
+        if (isQido(p)) {
+            throw new WebException(403, "this client (remote AE " + ae.aeTitle() + ") gets de-identified data only: "
+                    + "searches (QIDO-RS) are not answered to it; retrieve the studies by their UIDs (WADO-RS, WADO-URI)");
+        }
+        Deidentifier d = instanceDeidentifier.get();
+        if (d == null) {
+            throw WebException.unavailable("this client (remote AE " + ae.aeTitle() + ") gets data de-identified with "
+                    + "profile " + profile + ", and de-identification is not available (feature mosaic-deidentify): "
+                    + "nothing is sent");
+        }
+        if (!d.profiles().contains(profile)) {
+            throw WebException.unavailable("this client (remote AE " + ae.aeTitle() + ") gets data de-identified with "
+                    + "profile " + profile + ", which is not configured (profiles: " + d.profiles() + "): nothing is sent");
+        }
+        LOG.debug("DICOMweb: {} {} from {} de-identified with profile {} (remote AE {})", request.getMethod(),
+                request.getPathInfo(), request.getRemoteAddr(), profile, ae.aeTitle());
+        return archive.deidentifying(d, profile, ae.aeTitle());
+    }
+
+    private static boolean isQido(String[] p) {
+        int n = p.length;
+        return n == 1 && (p[0].equals("studies") || p[0].equals("series") || p[0].equals("instances"))
+                || n == 3 && p[0].equals("studies") && (p[2].equals("series") || p[2].equals("instances"))
+                || n == 5 && p[0].equals("studies") && p[2].equals("series") && p[4].equals("instances");
+    }
+
     private void get(String[] p, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Archive archive = archiveFor(p, request);
         Wado wado = new Wado(archive, metadata, settings.bulkDataThreshold());
         int n = p.length;
         if (n == 1 && p[0].equals("wado")) {
@@ -166,6 +224,13 @@ final class DicomWebServlet extends HttpServlet {
     }
 
     private void post(String[] p, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (p.length >= 1 && p.length <= 2 && p[0].equals("studies")) {
+            Optional<RemoteApplicationEntity> marked = clients.markedForStore(request);
+            if (marked.isPresent()) {
+                throw new WebException(403, "this client (remote AE " + marked.get().aeTitle() + ") is marked for "
+                        + "de-identification on store, which STOW-RS does not do yet: store through DICOM (C-STORE)");
+            }
+        }
         if (p.length == 1 && p[0].equals("studies")) {
             new Stow(archive).store(null, request, response);
         } else if (p.length == 2 && p[0].equals("studies")) {

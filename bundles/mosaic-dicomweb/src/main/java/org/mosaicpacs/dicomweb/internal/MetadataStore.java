@@ -144,13 +144,25 @@ final class MetadataStore {
     }
 
     /** One instance as compact DICOM JSON: large values as BulkDataURIs under {@value #BASE}. */
-    private String json(Archive archive, InstanceLocation i) throws IOException {
+    String json(Archive archive, InstanceLocation i) throws IOException {
         Attributes ds;
         try {
             ds = read(archive, i, false);
         } catch (StorageException | WebException e) {
             throw e; // the storage failed, not the object: nothing is cached
         } catch (IOException | RuntimeException e) {
+            if (archive.deidentified()) {
+                // no fallback to the header or to what the index knows: those are not de-identified
+                throw new IOException("de-identified instance cannot be read back: " + e, e);
+            }
+            ds = fallback(archive, i, e);
+        }
+        return json(ds, i);
+    }
+
+    private Attributes fallback(Archive archive, InstanceLocation i, Exception e) throws IOException {
+        Attributes ds;
+        {
             // an instance the ingest accepted (its header up to Pixel Data) but whose rest does not parse:
             // its header still describes it; if even that fails, what the index knows
             LOG.warn("metadata of instance {}: cannot read it whole ({}); giving its header", i.sopInstanceUID(), e.toString());
@@ -167,6 +179,10 @@ final class MetadataStore {
                 ds.setString(Tag.SeriesInstanceUID, VR.UI, i.seriesInstanceUID());
             }
         }
+        return ds;
+    }
+
+    private String json(Attributes ds, InstanceLocation i) throws IOException {
         String instanceURI = BASE + "/studies/" + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID()
                 + "/instances/" + i.sopInstanceUID() + "/bulkdata/";
         StringWriter text = new StringWriter();

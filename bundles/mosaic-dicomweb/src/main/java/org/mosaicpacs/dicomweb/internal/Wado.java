@@ -82,8 +82,10 @@ final class Wado {
         response.setContentType(parts.contentType(MediaType.DICOM));
         for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
             InstanceLocation i = e.getKey();
-            parts.startPart(MediaType.DICOM + "; transfer-syntax=" + e.getValue(), base + "/studies/"
-                    + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID() + "/instances/" + i.sopInstanceUID());
+            // a de-identified instance has other UIDs than the path it is asked by: no Content-Location names them
+            parts.startPart(MediaType.DICOM + "; transfer-syntax=" + e.getValue(), archive.deidentified() ? null
+                    : base + "/studies/" + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID() + "/instances/"
+                    + i.sopInstanceUID());
             writeInstance(i, e.getValue(), out);
         }
         parts.finish();
@@ -101,8 +103,10 @@ final class Wado {
             dis.readFileMetaInformation();
             Attributes ds = dis.readDataset();
             DicomOutputStream dos = new DicomOutputStream(new NonClosingOutputStream(out));
-            dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(i.sopClassUID(),
-                    i.sopInstanceUID(), ts));
+            // the UIDs of the object read (a de-identified one has others than the index)
+            dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(
+                    ds.getString(Tag.SOPClassUID, i.sopClassUID()), ds.getString(Tag.SOPInstanceUID, i.sopInstanceUID()),
+                    ts));
             dos.writeDataset(ds);
             dos.finish();
         } catch (StorageException e) {
@@ -178,6 +182,10 @@ final class Wado {
         for (InstanceLocation i : instances) {
             bySeries.computeIfAbsent(i.seriesInstanceUID(), k -> new ArrayList<>()).add(i);
         }
+        if (archive.deidentified()) {
+            deidentifiedMetadata(instances, request, response);
+            return;
+        }
         // every series' metadata is made ready before the answer starts, so that a failure is a status code
         List<Path> files = new ArrayList<>();
         for (Map.Entry<String, List<InstanceLocation>> e : bySeries.entrySet()) {
@@ -203,6 +211,31 @@ final class Wado {
         }
     }
 
+    /**
+     * The metadata of de-identified instances: built from each de-identified object, never cached (the cache holds
+     * identified data). The BulkDataURIs are under the path the client asked by, where it gets the de-identified
+     * values.
+     */
+    private void deidentifiedMetadata(List<InstanceLocation> instances, HttpServletRequest request,
+                                      HttpServletResponse response) throws IOException {
+        List<String> jsons = new ArrayList<>();
+        jsons.add(metadata.json(archive, instances.get(0)));
+        String base = DicomWebServlet.baseURL(request);
+        response.setStatus(200);
+        response.setContentType(MediaType.DICOM_JSON);
+        try (OutputStream out = DicomWebServlet.body(request, response, true)) {
+            out.write('[');
+            for (int k = 0; k < instances.size(); k++) {
+                String json = k == 0 ? jsons.get(0) : metadata.json(archive, instances.get(k));
+                if (k > 0) {
+                    out.write(',');
+                }
+                out.write(MetadataStore.withBase(json, base).getBytes(StandardCharsets.UTF_8));
+            }
+            out.write(']');
+        }
+    }
+
     // ---------------------------------------------------------------- bulk data and frames
 
     void bulkData(String study, String series, String instance, String spec, HttpServletRequest request,
@@ -215,7 +248,7 @@ final class Wado {
         if (m.matches()) {
             offset = Long.parseLong(m.group(1));
             length = Long.parseLong(m.group(2));
-            if (offset + length > i.location().size()) {
+            if (!archive.deidentified() && offset + length > i.location().size()) {
                 throw WebException.notFound("bulk data " + spec + " lies outside instance " + instance);
             }
         } else if (spec.length() == 8 && spec.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {

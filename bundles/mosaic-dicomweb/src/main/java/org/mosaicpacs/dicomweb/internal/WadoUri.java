@@ -59,7 +59,7 @@ final class WadoUri {
         }
         response.setStatus(200);
         response.setContentType(MediaType.DICOM);
-        if (ts.equals(stored)) {
+        if (ts.equals(stored) && !archive.deidentified()) {
             response.setContentLengthLong(i.location().size());
         }
         wado.writeInstance(i, ts, response.getOutputStream());

@@ -74,6 +74,40 @@ final class Fixture implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicReference<QueryRetrieveInterception> queryRetrieve =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** The remote AEs (null: mosaic-dimse absent); none configured unless a test adds some. */
+    final java.util.concurrent.atomic.AtomicReference<org.mosaicpacs.api.ae.RemoteApplicationEntities> remoteAEs =
+            new java.util.concurrent.atomic.AtomicReference<>(new RemoteAEs());
+    /** The instance de-identifier for marked clients; null (the feature absent) unless a test sets it. */
+    final java.util.concurrent.atomic.AtomicReference<org.mosaicpacs.api.deidentify.Deidentifier> instanceDeidentifier =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Remote AEs in memory, as mosaic-dimse's directory would give them. */
+    static final class RemoteAEs implements org.mosaicpacs.api.ae.RemoteApplicationEntities {
+        final List<org.mosaicpacs.api.ae.RemoteApplicationEntity> aes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public List<org.mosaicpacs.api.ae.RemoteApplicationEntity> list() {
+            return List.copyOf(aes);
+        }
+
+        @Override
+        public java.util.Optional<org.mosaicpacs.api.ae.RemoteApplicationEntity> lookup(String aeTitle) {
+            return aes.stream().filter(a -> a.aeTitle().equals(aeTitle)).findFirst();
+        }
+
+        @Override
+        public boolean add(org.mosaicpacs.api.ae.RemoteApplicationEntity ae) {
+            boolean replaced = aes.removeIf(a -> a.aeTitle().equals(ae.aeTitle()));
+            aes.add(ae);
+            return replaced;
+        }
+
+        @Override
+        public boolean remove(String aeTitle) {
+            return aes.removeIf(a -> a.aeTitle().equals(aeTitle));
+        }
+    }
+
     Fixture(Path dir) throws Exception {
         this(dir, 1000, Set.of(), "KEEP_FIRST");
     }
@@ -97,7 +131,8 @@ final class Fixture implements AutoCloseable {
         Archive archive = new Archive(() -> index, () -> ingest, id -> id.equals(storage.id()) ? storage : null,
                 queryRetrieve::get);
         DicomWebServlet servlet = new DicomWebServlet(archive,
-                new DicomWebServlet.Settings(maxResults, corsOrigins, 1024), metadata, deidentifier::get);
+                new DicomWebServlet.Settings(maxResults, corsOrigins, 1024), metadata, deidentifier::get, new WebClients(remoteAEs::get),
+                instanceDeidentifier::get);
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");

@@ -36,4 +36,10 @@ public @interface RemoteAEConfiguration {
                     + "de-identified with it before the archive keeps it. Empty: stored as received. While the feature "
                     + "or the profile is missing, its C-STORE requests are refused.")
     String deidentifyOnStore() default "";
+
+    @AttributeDefinition(name = "Web clients",
+            description = "Addresses of HTTP clients whose DICOMweb requests count as this AE's: IP addresses or CIDR "
+                    + "ranges (10.1.2.3, 10.1.2.0/24, fd00::/8), no host names. With 'De-identify on retrieve', their "
+                    + "WADO-RS and WADO-URI retrievals are de-identified and their QIDO-RS searches refused (403).")
+    String[] webClients() default {};
 }

@@ -92,6 +92,7 @@ public final class RemoteAEDirectory implements RemoteApplicationEntities {
         props.put("description", ae.description());
         props.put("deidentifyOnRetrieve", ae.deidentifyOnRetrieve());
         props.put("deidentifyOnStore", ae.deidentifyOnStore());
+        props.put("webClients", ae.webClients().toArray(new String[0]));
         c.update(props);
         for (int i = 1; i < existing.length; i++) {
             existing[i].delete();

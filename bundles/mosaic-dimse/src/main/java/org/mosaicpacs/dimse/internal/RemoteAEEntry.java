@@ -1,5 +1,8 @@
 package org.mosaicpacs.dimse.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.mosaicpacs.api.ae.RemoteApplicationEntities;
 import org.mosaicpacs.api.ae.RemoteApplicationEntity;
 import org.osgi.service.component.annotations.Activate;
@@ -23,7 +26,22 @@ public final class RemoteAEEntry {
     public RemoteAEEntry(RemoteAEConfiguration configuration) {
         this(new RemoteApplicationEntity(configuration.aeTitle(), configuration.hostname(), configuration.port(),
                 configuration.tls(), configuration.description(), configuration.deidentifyOnRetrieve(),
-                configuration.deidentifyOnStore()));
+                configuration.deidentifyOnStore(), webClients(configuration.webClients())));
+    }
+
+    /** The list as configured: one value per entry, or (as `mosaic:ae-add` and .cfg files may give) commas inside. */
+    static List<String> webClients(String[] configured) {
+        List<String> list = new ArrayList<>();
+        if (configured != null) {
+            for (String v : configured) {
+                for (String s : v.split(",")) {
+                    if (!s.isBlank()) {
+                        list.add(s.strip());
+                    }
+                }
+            }
+        }
+        return list;
     }
 
     RemoteAEEntry(RemoteApplicationEntity ae) {

@@ -1,5 +1,8 @@
 package org.mosaicpacs.shell.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -40,11 +43,16 @@ public class AeAddCommand implements Action {
             + "as calling AE, before the archive keeps it; needs the feature mosaic-deidentify, else its stores are refused")
     private String deidentifyStore = "";
 
+    @Option(name = "--web-client", multiValued = true, description = "An IP address or CIDR range (10.1.2.0/24) of HTTP "
+            + "clients whose DICOMweb requests count as this AE's (with --deidentify-retrieve: their WADO retrievals are "
+            + "de-identified, their QIDO searches refused); repeat the option or separate with commas")
+    private List<String> webClients = new ArrayList<>();
+
     @Override
     public Object execute() throws Exception {
         try {
             System.out.println(new RemoteAEConsole(remoteAEs, null).add(aeTitle, host, port, tls, description,
-                    deidentifyRetrieve, deidentifyStore));
+                    deidentifyRetrieve, deidentifyStore, webClients));
         } catch (IllegalArgumentException e) {
             System.out.println("invalid remote AE: " + e.getMessage());
         }

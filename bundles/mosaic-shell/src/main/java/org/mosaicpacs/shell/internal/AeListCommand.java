@@ -31,10 +31,11 @@ public class AeListCommand implements Action {
         table.column("Description");
         table.column("De-identify retrieve");
         table.column("De-identify store");
+        table.column("Web clients");
         table.emptyTableText("No remote AEs (mosaic:ae-add adds one)");
         for (RemoteApplicationEntity ae : new RemoteAEConsole(remoteAEs, null).list()) {
             table.addRow().addContent(ae.aeTitle(), ae.hostname(), ae.port(), ae.tls() ? "yes" : "no", ae.description(),
-                    ae.deidentifyOnRetrieve(), ae.deidentifyOnStore());
+                    ae.deidentifyOnRetrieve(), ae.deidentifyOnStore(), String.join(",", ae.webClients()));
         }
         table.print(System.out, !noFormat);
         return null;

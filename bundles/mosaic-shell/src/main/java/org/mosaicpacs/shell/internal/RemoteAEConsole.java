@@ -58,8 +58,27 @@ final class RemoteAEConsole {
      */
     String add(String aeTitle, String host, int port, boolean tls, String description, String deidentifyOnRetrieve,
                String deidentifyOnStore) throws IOException {
+        return add(aeTitle, host, port, tls, description, deidentifyOnRetrieve, deidentifyOnStore, List.of());
+    }
+
+    /**
+     * Adds or replaces a remote AE with de-identification profiles and the addresses (IP or CIDR, commas allowed
+     * inside a value) of the HTTP clients that count as it.
+     *
+     * @throws IllegalArgumentException for invalid values
+     */
+    String add(String aeTitle, String host, int port, boolean tls, String description, String deidentifyOnRetrieve,
+               String deidentifyOnStore, List<String> webClients) throws IOException {
+        List<String> clients = new ArrayList<>();
+        for (String v : webClients == null ? List.<String>of() : webClients) {
+            for (String c : v.split(",")) {
+                if (!c.isBlank()) {
+                    clients.add(c.strip());
+                }
+            }
+        }
         RemoteApplicationEntity ae = new RemoteApplicationEntity(aeTitle, host, port, tls, description,
-                deidentifyOnRetrieve, deidentifyOnStore);
+                deidentifyOnRetrieve, deidentifyOnStore, clients);
         boolean replaced = remoteAEs.add(ae);
         return (replaced ? "Replaced " : "Added ") + "remote AE " + ae;
     }

@@ -1,6 +1,7 @@
 package org.mosaicpacs.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,18 @@ class RemoteAEConsoleTest {
         // replaced without the option: no longer de-identified
         console.add("RESEARCH", "r.example", 104, false, "");
         assertEquals("", aes.map.get("RESEARCH").deidentifyOnRetrieve());
+    }
+
+    @Test
+    void webClientsAreSplitKeptAndShownAndBadOnesRefused() throws Exception {
+        assertEquals("Added remote AE RESVIEW@r.example:104 (de-identified on retrieve: research-a) "
+                + "(web clients: 10.0.9.0/24, ::1, 192.168.1.7)", console.add("RESVIEW", "r.example", 104, false, "",
+                "research-a", "", List.of("10.0.9.0/24, ::1", "192.168.1.7")));
+        assertEquals(List.of("10.0.9.0/24", "::1", "192.168.1.7"), aes.map.get("RESVIEW").webClients());
+        assertTrue(aes.map.get("RESVIEW").isWebClient("10.0.9.77"));
+        assertThrows(IllegalArgumentException.class, () -> console.add("BAD", "h", 104, false, "", "research-a", "",
+                List.of("viewer.example.org")));
+        assertFalse(aes.map.containsKey("BAD"), "nothing written");
     }
 
     @Test
