@@ -162,7 +162,9 @@ final class DicomWebServlet extends HttpServlet {
             String instance = n >= 6 && p[2].equals("series") && p[4].equals("instances") ? uid(p[5]) : "";
             archive.beforeRetrieve(study, series, instance, Archive.origin(request));
         }
-        if (n == 2) {
+        if (n == 2 && Wado.wantsZip(accept(request))) {
+            wado.zip(study, null, request, response);
+        } else if (n == 2) {
             wado.retrieve(study, null, null, request, response);
         } else if (n == 3 && p[2].equals("metadata")) {
             wado.metadata(study, null, null, request, response);
@@ -170,7 +172,9 @@ final class DicomWebServlet extends HttpServlet {
             qido(QidoQuery.levelOf(p[2]), study, null, request, response);
         } else if (n >= 4 && p[2].equals("series")) {
             String series = uid(p[3]);
-            if (n == 4) {
+            if (n == 4 && Wado.wantsZip(accept(request))) {
+                wado.zip(study, series, request, response);
+            } else if (n == 4) {
                 wado.retrieve(study, series, null, request, response);
             } else if (n == 5 && p[4].equals("metadata")) {
                 wado.metadata(study, series, null, request, response);

@@ -18,6 +18,7 @@ record MediaType(String type, Map<String, String> parameters, double quality) {
     static final String DICOM_XML = "application/dicom+xml";
     static final String OCTET_STREAM = "application/octet-stream";
     static final String MULTIPART_RELATED = "multipart/related";
+    static final String ZIP = "application/zip";
 
     /** The parameter {@code name}, or null. */
     String parameter(String name) {

@@ -91,6 +91,91 @@ final class Wado {
         parts.finish();
     }
 
+    /**
+     * Whether the Accept ranges (or {@code ?accept=}) ask for a ZIP archive before anything else: the first range that
+     * is {@code application/zip}, a multipart, {@code application/dicom} or a wildcard decides (the default stays
+     * multipart/related).
+     */
+    static boolean wantsZip(List<MediaType> accept) {
+        for (MediaType m : accept) {
+            if (m.type().equals(MediaType.ZIP)) {
+                return true;
+            }
+            if (m.type().equals("*/*") || m.type().startsWith("multipart/") || m.type().equals(MediaType.DICOM)
+                    || m.type().equals("application/*")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A study or series as one ZIP archive of Part 10 files in their stored transfer syntax, named
+     * {@code <SeriesInstanceUID>/<SOPInstanceUID>.dcm} and nothing else. Written straight to the response, one
+     * instance at a time: entries are DEFLATED (fast level), because a deflated entry can be streamed with its CRC and
+     * sizes in a data descriptor after the data, whereas a STORED entry needs both before its data (each object read
+     * twice, or held); uncompressed pixel data also shrinks. For a client marked for de-identification the objects
+     * come from the de-identifying storage view and the names carry the de-identified UIDs.
+     */
+    void zip(String study, String series, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        List<InstanceLocation> instances = locate(study, series, null);
+        if (archive.deidentified()) {
+            for (InstanceLocation i : instances) {
+                if (i.location().size() > MAX_CONVERTED_BYTES) {
+                    throw WebException.notAcceptable("instance " + i.sopInstanceUID() + " is larger than "
+                            + MAX_CONVERTED_BYTES + " bytes and is not de-identified for DICOMweb (it is done in "
+                            + "memory): retrieve it by C-MOVE or C-GET");
+                }
+            }
+        }
+        response.setStatus(200);
+        response.setContentType(MediaType.ZIP);
+        String name = series == null ? study : study + "_" + series;
+        // de-identified: the archive's name must not carry the original UIDs
+        response.setHeader("Content-Disposition", "attachment; filename=\""
+                + (archive.deidentified() ? "deidentified" : name) + ".zip\"");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        // not closed on a failure: a broken download must not end with a central directory that looks complete
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(
+                new NonClosingOutputStream(response.getOutputStream()));
+        zip.setMethod(java.util.zip.ZipOutputStream.DEFLATED);
+        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        for (InstanceLocation i : instances) {
+            String entry = entryName(i);
+            if (!names.add(entry)) {
+                continue; // never two entries of one name
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+            writeInstance(i, i.location().transferSyntaxUID(), zip);
+            zip.closeEntry();
+        }
+        zip.finish();
+        response.getOutputStream().flush();
+    }
+
+    /** {@code <SeriesInstanceUID>/<SOPInstanceUID>.dcm}: of the index, or, de-identified, of the object sent. */
+    private String entryName(InstanceLocation i) throws IOException {
+        String seriesUID = i.seriesInstanceUID();
+        String sopUID = i.sopInstanceUID();
+        if (archive.deidentified()) {
+            StorageBackend storage = archive.storage(i.location().storageId());
+            try (InputStream in = storage.read(i.location().key())) {
+                DicomInputStream dis = new DicomInputStream(in);
+                dis.readFileMetaInformation();
+                Attributes header = dis.readDataset(DicomInputStream.STOP_BEFORE_PIXEL_DATA);
+                seriesUID = header.getString(Tag.SeriesInstanceUID, "");
+                sopUID = header.getString(Tag.SOPInstanceUID, "");
+            } catch (StorageException e) {
+                throw new IOException("instance " + i.sopInstanceUID() + " cannot be read: " + e.getMessage(), e);
+            }
+            if (!seriesUID.matches("[0-9.]{1,64}") || !sopUID.matches("[0-9.]{1,64}")) {
+                throw new IOException("a de-identified instance has no usable UIDs");
+            }
+        }
+        return seriesUID + "/" + sopUID + ".dcm";
+    }
+
     /** Writes one instance as a Part 10 file in {@code ts}: its stored bytes, or converted when needed. */
     void writeInstance(InstanceLocation i, String ts, OutputStream out) throws IOException {
         StorageBackend storage = archive.storage(i.location().storageId());

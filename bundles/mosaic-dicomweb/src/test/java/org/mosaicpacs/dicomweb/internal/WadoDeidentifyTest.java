@@ -174,6 +174,28 @@ class WadoDeidentifyTest {
     }
 
     @Test
+    void zipDownloadsHoldDeidentifiedEntriesNamedByTheDeidentifiedUIDs() throws Exception {
+        Attributes expected1 = deidentifiedAsOverDimse(first, "basic");
+        Attributes expected2 = deidentifiedAsOverDimse(second, "basic");
+        String series = expected1.getString(Tag.SeriesInstanceUID);
+        for (String path : List.of("/studies/" + STUDY, "/studies/" + STUDY + "/series/" + SERIES)) {
+            HttpResponse<byte[]> r = web.get(path, "Accept", "application/zip");
+            assertEquals(200, r.statusCode(), Fixture.text(r));
+            assertFalse(r.headers().firstValue("Content-Disposition").orElse("").contains(STUDY));
+            java.util.Map<String, byte[]> entries = ZipTest.unzip(r.body());
+            assertEquals(java.util.Set.of(series + "/" + expected1.getString(Tag.SOPInstanceUID) + ".dcm",
+                    series + "/" + expected2.getString(Tag.SOPInstanceUID) + ".dcm"), entries.keySet());
+            for (byte[] entry : entries.values()) {
+                assertNoSecret(entry);
+                Attributes ds = part10(entry);
+                assertEquals("YES", ds.getString(Tag.PatientIdentityRemoved));
+                assertEquals(expected1.getString(Tag.StudyInstanceUID), ds.getString(Tag.StudyInstanceUID));
+                assertEquals(expected1.getString(Tag.PatientID), ds.getString(Tag.PatientID));
+            }
+        }
+    }
+
+    @Test
     void aClientThatIsNotMarkedGetsTheStoredObjects() throws Exception {
         web.remoteAEs.get().remove("RESEARCH");
         mark("ELSEWHERE", "basic", "10.0.0.0/8", "fd00::/8");
