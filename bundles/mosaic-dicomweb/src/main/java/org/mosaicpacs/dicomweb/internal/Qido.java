@@ -108,6 +108,12 @@ final class Qido {
 
     /** Whether the client wants DICOM XML (it accepts it, and prefers it to JSON). */
     static boolean wantsXml(List<MediaType> accept) {
+        return wantsXml(accept, "search results are application/dicom+json or multipart/related; "
+                + "type=\"application/dicom+xml\"");
+    }
+
+    /** {@link #wantsXml(List)}, with {@code refusal} as the 406 message. */
+    static boolean wantsXml(List<MediaType> accept, String refusal) {
         for (MediaType m : accept) {
             if (m.accepts(MediaType.DICOM_JSON) || m.type().equals("application/json")) {
                 return false;
@@ -117,7 +123,6 @@ final class Qido {
                 return true;
             }
         }
-        throw WebException.notAcceptable("search results are application/dicom+json or multipart/related; "
-                + "type=\"application/dicom+xml\"");
+        throw WebException.notAcceptable(refusal);
     }
 }

@@ -258,17 +258,15 @@ final class Wado {
     void metadata(String study, String series, String instance, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
         List<InstanceLocation> instances = locate(study, series, instance);
-        if (DicomWebServlet.accept(request).stream()
-                .noneMatch(m -> m.accepts(MediaType.DICOM_JSON) || m.type().equals("application/json"))) {
-            throw WebException.notAcceptable("metadata is served as application/dicom+json");
-        }
+        boolean xml = Qido.wantsXml(DicomWebServlet.accept(request), "metadata is served as application/dicom+json "
+                + "or multipart/related; type=\"application/dicom+xml\"");
         // group by series, in the order the index gives them (series, then instance number)
         Map<String, List<InstanceLocation>> bySeries = new LinkedHashMap<>();
         for (InstanceLocation i : instances) {
             bySeries.computeIfAbsent(i.seriesInstanceUID(), k -> new ArrayList<>()).add(i);
         }
         if (archive.deidentified()) {
-            deidentifiedMetadata(instances, request, response);
+            deidentifiedMetadata(instances, xml, request, response);
             return;
         }
         // every series' metadata is made ready before the answer starts, so that a failure is a status code
@@ -279,20 +277,54 @@ final class Wado {
         }
         String base = DicomWebServlet.baseURL(request);
         response.setStatus(200);
-        response.setContentType(MediaType.DICOM_JSON);
         try (OutputStream out = DicomWebServlet.body(request, response, true)) {
-            out.write('[');
-            boolean[] first = {true};
+            MetadataAnswer answer = new MetadataAnswer(out, xml, response);
             for (Path file : files) {
-                MetadataStore.forEach(file, instance, json -> {
-                    if (!first[0]) {
-                        out.write(',');
-                    }
-                    first[0] = false;
-                    out.write(MetadataStore.withBase(json, base).getBytes(StandardCharsets.UTF_8));
-                });
+                MetadataStore.forEach(file, instance, json -> answer.add(MetadataStore.withBase(json, base)));
             }
-            out.write(']');
+            answer.finish();
+        }
+    }
+
+    /**
+     * The metadata answer, one instance at a time: a DICOM JSON array, or (PS3.18 8.7.3, PS3.19 Native DICOM Model)
+     * multipart/related with one application/dicom+xml part per instance, made from the same DICOM JSON (its
+     * BulkDataURIs become BulkData elements with the same URIs, inline binary values stay inline).
+     */
+    private static final class MetadataAnswer {
+        private final OutputStream out;
+        private final MultipartWriter parts;
+        private boolean first = true;
+
+        MetadataAnswer(OutputStream out, boolean xml, HttpServletResponse response) {
+            this.out = out;
+            this.parts = xml ? new MultipartWriter(out) : null;
+            response.setContentType(xml ? parts.contentType(MediaType.DICOM_XML) : MediaType.DICOM_JSON);
+        }
+
+        void add(String json) throws IOException {
+            if (parts == null) {
+                out.write(first ? '[' : ',');
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+            } else {
+                Attributes ds = new org.mosaicpacs.dicom.json.DicomJsonParser(new java.io.StringReader(json))
+                        .setBulkDataResolver((tag, vr, uri) -> new BulkData(URI.create(uri), 0, 0, false))
+                        .parse();
+                parts.startPart(MediaType.DICOM_XML, null);
+                new org.mosaicpacs.dicom.xml.DicomXmlWriter(out, null)
+                        .setBulkDataURIGenerator((dataset, tag, vr, value) ->
+                                value instanceof BulkData b ? b.uri().toString() : null)
+                        .write(ds);
+            }
+            first = false;
+        }
+
+        void finish() throws IOException {
+            if (parts == null) {
+                out.write(first ? "[]".getBytes(StandardCharsets.US_ASCII) : "]".getBytes(StandardCharsets.US_ASCII));
+            } else {
+                parts.finish();
+            }
         }
     }
 
@@ -301,23 +333,19 @@ final class Wado {
      * identified data). The BulkDataURIs are under the path the client asked by, where it gets the de-identified
      * values.
      */
-    private void deidentifiedMetadata(List<InstanceLocation> instances, HttpServletRequest request,
+    private void deidentifiedMetadata(List<InstanceLocation> instances, boolean xml, HttpServletRequest request,
                                       HttpServletResponse response) throws IOException {
-        List<String> jsons = new ArrayList<>();
-        jsons.add(metadata.json(archive, instances.get(0)));
+        // the first one before the answer starts, so that a refusal is a status code
+        String firstJson = metadata.json(archive, instances.get(0));
         String base = DicomWebServlet.baseURL(request);
         response.setStatus(200);
-        response.setContentType(MediaType.DICOM_JSON);
         try (OutputStream out = DicomWebServlet.body(request, response, true)) {
-            out.write('[');
+            MetadataAnswer answer = new MetadataAnswer(out, xml, response);
             for (int k = 0; k < instances.size(); k++) {
-                String json = k == 0 ? jsons.get(0) : metadata.json(archive, instances.get(k));
-                if (k > 0) {
-                    out.write(',');
-                }
-                out.write(MetadataStore.withBase(json, base).getBytes(StandardCharsets.UTF_8));
+                String json = k == 0 ? firstJson : metadata.json(archive, instances.get(k));
+                answer.add(MetadataStore.withBase(json, base));
             }
-            out.write(']');
+            answer.finish();
         }
     }
 

@@ -196,6 +196,23 @@ class WadoDeidentifyTest {
     }
 
     @Test
+    void xmlMetadataComesFromTheDeidentifiedObjects() throws Exception {
+        Attributes expected = deidentifiedAsOverDimse(first, "basic");
+        HttpResponse<byte[]> r = web.get("/studies/" + STUDY + "/series/" + SERIES + "/metadata", "Accept",
+                "multipart/related; type=\"application/dicom+xml\"");
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        assertNoSecret(r.body(), "SECRETNAME", "PID-SECRET", "20240105");
+        List<Fixture.Part> parts = Fixture.multipart(r);
+        assertEquals(2, parts.size());
+        for (Fixture.Part part : parts) {
+            org.w3c.dom.Document xml = MetadataXmlTest.parse(part.content());
+            assertEquals(List.of("Value=YES"), MetadataXmlTest.values(MetadataXmlTest.attribute(xml, "00120062")));
+            assertEquals(List.of("Value=" + expected.getString(Tag.StudyInstanceUID)),
+                    MetadataXmlTest.values(MetadataXmlTest.attribute(xml, "0020000D")));
+        }
+    }
+
+    @Test
     void aClientThatIsNotMarkedGetsTheStoredObjects() throws Exception {
         web.remoteAEs.get().remove("RESEARCH");
         mark("ELSEWHERE", "basic", "10.0.0.0/8", "fd00::/8");
