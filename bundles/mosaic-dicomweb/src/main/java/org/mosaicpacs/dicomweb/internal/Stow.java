@@ -54,9 +54,11 @@ final class Stow {
             throw new WebException(415, "STOW-RS takes multipart/related; type=\"application/dicom\", not "
                     + request.getContentType());
         }
-        if (type.partType() != null && !type.partType().equals(MediaType.DICOM)) {
-            throw new WebException(415, "STOW-RS takes application/dicom parts here; " + type.partType()
-                    + " (metadata with bulk data) is not supported yet");
+        boolean metadata = MediaType.DICOM_JSON.equals(type.partType());
+        if (type.partType() != null && !type.partType().equals(MediaType.DICOM) && !metadata) {
+            throw new WebException(415, "STOW-RS takes multipart/related with application/dicom parts, or "
+                    + "application/dicom+json metadata with bulk data parts; not " + type.partType()
+                    + " (application/dicom+xml metadata is not supported yet)");
         }
         String boundary = type.parameter("boundary");
         if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
@@ -67,55 +69,70 @@ final class Stow {
         String base = DicomWebServlet.baseURL(request);
         Origin origin = new Origin("STOW-RS", "", request.getRemoteAddr());
 
-        Attributes answer = new Attributes();
-        Sequence referenced = null;
-        Sequence failed = null;
-        int parts = 0;
-        boolean warnings = false;
+        List<Result> results = new java.util.ArrayList<>();
         MultipartReader reader = new MultipartReader(request.getInputStream(), boundary);
+        int parts = 0;
         try {
-            MultipartReader.Part part;
-            while ((part = reader.nextPart()) != null) {
-                parts++;
-                Result r = storeOne(part, study, ingest, origin);
-                if (r.reason == 0 || r.reason == ELEMENTS_DISCARDED) {
-                    if (referenced == null) {
-                        referenced = answer.newSequence(Tag.ReferencedSOPSequence, 4);
-                    }
-                    Attributes item = referenced.addNewItem();
-                    item.setString(Tag.ReferencedSOPClassUID, VR.UI, r.sopClass);
-                    item.setString(Tag.ReferencedSOPInstanceUID, VR.UI, r.sopInstance);
-                    item.setString(Tag.RetrieveURL, VR.UR, base + "/studies/" + r.study + "/series/" + r.series
-                            + "/instances/" + r.sopInstance);
-                    if (r.reason != 0) {
-                        item.setInt(Tag.WarningReason, VR.US, r.reason);
-                        warnings = true;
-                    }
-                } else {
-                    if (failed == null) {
-                        failed = answer.newSequence(Tag.FailedSOPSequence, 4);
-                    }
-                    Attributes item = failed.addNewItem();
-                    if (r.sopClass != null) {
-                        item.setString(Tag.ReferencedSOPClassUID, VR.UI, r.sopClass);
-                    } else {
-                        item.setNull(Tag.ReferencedSOPClassUID, VR.UI);
-                    }
-                    if (r.sopInstance != null) {
-                        item.setString(Tag.ReferencedSOPInstanceUID, VR.UI, r.sopInstance);
-                    } else {
-                        item.setNull(Tag.ReferencedSOPInstanceUID, VR.UI);
-                    }
-                    item.setInt(Tag.FailureReason, VR.US, r.reason);
+            if (metadata) {
+                parts = new StowMetadata(study, ingest, origin).store(reader, results);
+            } else {
+                MultipartReader.Part part;
+                while ((part = reader.nextPart()) != null) {
+                    parts++;
+                    results.add(storeOne(part, study, ingest, origin));
                 }
             }
         } catch (MultipartReader.MalformedMultipartException e) {
-            int stored = referenced == null ? 0 : referenced.size();
+            long stored = results.stream().filter(Result::stored).count();
             throw WebException.badRequest("malformed multipart body: " + e.getMessage()
                     + (stored > 0 ? " (" + stored + " instances before it were stored)" : ""));
         }
         if (parts == 0) {
             throw WebException.badRequest("the multipart body has no part");
+        }
+        Attributes answer = new Attributes();
+        Sequence referenced = null;
+        Sequence failed = null;
+        boolean warnings = false;
+        List<String> messages = new java.util.ArrayList<>();
+        for (Result r : results) {
+            if (r.stored()) {
+                if (referenced == null) {
+                    referenced = answer.newSequence(Tag.ReferencedSOPSequence, 4);
+                }
+                Attributes item = referenced.addNewItem();
+                item.setString(Tag.ReferencedSOPClassUID, VR.UI, r.sopClass);
+                item.setString(Tag.ReferencedSOPInstanceUID, VR.UI, r.sopInstance);
+                item.setString(Tag.RetrieveURL, VR.UR, base + "/studies/" + r.study + "/series/" + r.series
+                        + "/instances/" + r.sopInstance);
+                if (r.reason != 0) {
+                    item.setInt(Tag.WarningReason, VR.US, r.reason);
+                    warnings = true;
+                }
+            } else {
+                if (failed == null) {
+                    failed = answer.newSequence(Tag.FailedSOPSequence, 4);
+                }
+                Attributes item = failed.addNewItem();
+                if (r.sopClass != null) {
+                    item.setString(Tag.ReferencedSOPClassUID, VR.UI, r.sopClass);
+                } else {
+                    item.setNull(Tag.ReferencedSOPClassUID, VR.UI);
+                }
+                if (r.sopInstance != null) {
+                    item.setString(Tag.ReferencedSOPInstanceUID, VR.UI, r.sopInstance);
+                } else {
+                    item.setNull(Tag.ReferencedSOPInstanceUID, VR.UI);
+                }
+                item.setInt(Tag.FailureReason, VR.US, r.reason);
+                if (r.message != null && messages.size() < 10) {
+                    messages.add(r.message);
+                }
+            }
+        }
+        // why an instance failed, in words (the Failure Reason is a code): PS3.18 8.3.3.3 Warning header fields
+        for (String m : messages) {
+            response.addHeader("Warning", "299 mosaic: \"" + m.replace('"', '\'').replaceAll("[\\r\\n]", " ") + "\"");
         }
         if (study != null) {
             answer.setString(Tag.RetrieveURL, VR.UR, base + "/studies/" + study);
@@ -132,7 +149,15 @@ final class Stow {
         }
     }
 
-    private record Result(int reason, String study, String series, String sopClass, String sopInstance) {
+    /** What became of one instance; {@code message} says why it failed, in words (or null). */
+    record Result(int reason, String study, String series, String sopClass, String sopInstance, String message) {
+        Result(int reason, String study, String series, String sopClass, String sopInstance) {
+            this(reason, study, series, sopClass, sopInstance, null);
+        }
+
+        boolean stored() {
+            return reason == 0 || reason == ELEMENTS_DISCARDED;
+        }
     }
 
     private Result storeOne(MultipartReader.Part part, String study, IngestService ingest, Origin origin)
@@ -164,7 +189,11 @@ final class Stow {
             return new Result(DOES_NOT_MATCH, null, null, sopClass, sopInstance);
         }
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head.captured()), part.content());
-        IngestResult result = ingest.ingest(whole, origin);
+        return result(ingest.ingest(whole, origin), sopClass, sopInstance);
+    }
+
+    /** The STOW-RS result of one ingest. */
+    static Result result(IngestResult result, String sopClass, String sopInstance) {
         if (result.instance().isPresent()) {
             var i = result.instance().get();
             sopClass = i.sopClassUID();
@@ -183,7 +212,8 @@ final class Stow {
         };
         return result.instance().map(i -> new Result(reason, i.studyInstanceUID(), i.seriesInstanceUID(),
                         i.sopClassUID(), i.sopInstanceUID()))
-                .orElse(new Result(reason == 0 ? PROCESSING_FAILURE : reason, null, null, sopClass, sopInstance));
+                .orElse(new Result(reason == 0 ? PROCESSING_FAILURE : reason, null, null, sopClass, sopInstance,
+                        result.message()));
     }
 
     static boolean wantsXml(List<MediaType> accept) {

@@ -1,0 +1,208 @@
+package org.mosaicpacs.dicomweb.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mosaicpacs.api.ingest.IngestService;
+import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.BulkData;
+import org.mosaicpacs.dicom.data.Tag;
+import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.io.DicomOutputStream;
+import org.mosaicpacs.dicom.json.DicomJsonException;
+import org.mosaicpacs.dicom.json.DicomJsonParser;
+
+/**
+ * STOW-RS of DICOM JSON metadata with bulk data (PS3.18 10.5.1.2): parts of application/dicom+json (each a JSON array
+ * of data sets) and bulk data parts named by their Content-Location, in any order. Every part is first copied to
+ * one spool file (nothing of it held in memory: bulk values are then references into that file); then each data
+ * set is parsed, its BulkDataURIs resolved to the parts of the same request, written as a Part 10 file (File Meta
+ * Information made from its SOP Class and Instance UIDs; Explicit VR Little Endian) and given to the same
+ * {@link IngestService} as application/dicom parts (same durability, duplicate policy, coercions, plugins). Pixel
+ * Data must be native ({@code application/octet-stream} with no or an uncompressed transfer syntax); a compressed
+ * bulk part fails its instance (C000), as do a missing bulk part, missing SOP Class or Instance UID (A900), each
+ * with a reason in words.
+ */
+final class StowMetadata {
+
+    /** The longest string value (InlineBinary included) a JSON data set may hold: larger values must be bulk parts. */
+    static final int MAX_JSON_STRING = 16 * 1024 * 1024;
+
+    private final String study;
+    private final IngestService ingest;
+    private final Origin origin;
+
+    /** A span of the spool file: one part, its Content-Type. */
+    private record Span(long offset, long length, MediaType type) {
+    }
+
+    StowMetadata(String study, IngestService ingest, Origin origin) {
+        this.study = study;
+        this.ingest = ingest;
+        this.origin = origin;
+    }
+
+    /** Reads every part, then stores every data set; the number of parts read. */
+    int store(MultipartReader reader, List<Stow.Result> results) throws IOException {
+        Path spool = Files.createTempFile("mosaic-stow-", ".spool");
+        try (FileChannel file = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            List<Span> metadata = new ArrayList<>();
+            Map<String, Span> bulk = new HashMap<>();
+            int parts = 0;
+            MultipartReader.Part part;
+            OutputStream out = Channels.newOutputStream(file);
+            while ((part = reader.nextPart()) != null) {
+                parts++;
+                long offset = file.position();
+                long length = part.content().transferTo(out);
+                MediaType type = MediaType.parse(part.contentType());
+                Span span = new Span(offset, length, type);
+                if (type != null && type.type().equals(MediaType.DICOM_JSON)) {
+                    metadata.add(span);
+                }
+                String location = part.headers().get("content-location");
+                if (location != null && !location.isBlank()) {
+                    bulk.put(location.trim(), span);
+                }
+            }
+            out.flush();
+            if (parts > 0 && metadata.isEmpty()) {
+                throw WebException.badRequest("a multipart/related; type=\"application/dicom+json\" body needs a "
+                        + "first part of application/dicom+json metadata (a JSON array of data sets)");
+            }
+            for (Span m : metadata) {
+                parse(spool, m, bulk, results);
+            }
+            return parts;
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    private void parse(Path spool, Span json, Map<String, Span> bulk, List<Stow.Result> results) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<IOException> failure = new ArrayList<>();
+        try (InputStream in = new java.io.BufferedInputStream(
+                Channels.newInputStream(FileChannel.open(spool).position(json.offset())), 65536)) {
+            InputStream part = new BoundedInputStream(in, json.length());
+            new DicomJsonParser(part).setMaxStringLength(MAX_JSON_STRING).setBulkDataResolver((tag, vr, uri) -> {
+                Span s = bulk.get(uri.trim());
+                if (s == null) {
+                    problems.add("BulkDataURI " + uri + " of " + String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF)
+                            + " names no part of the request (Content-Location)");
+                    return new byte[0];
+                }
+                if (tag == Tag.PixelData && !native_(s.type())) {
+                    problems.add("Pixel Data in " + s.type().type() + (s.type().parameter("transfer-syntax") == null
+                            ? "" : "; transfer-syntax=" + s.type().parameter("transfer-syntax"))
+                            + " is not supported: send native pixel data as application/octet-stream");
+                    return new byte[0];
+                }
+                return BulkData.ofFile(spool, s.offset(), s.length(), false);
+            }).parseArray(ds -> {
+                List<String> these = new ArrayList<>(problems);
+                problems.clear();
+                try {
+                    results.add(storeOne(ds, these));
+                } catch (IOException e) {
+                    failure.add(e);
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw failure.isEmpty() ? e.getCause() : failure.get(0);
+        } catch (DicomJsonException | RuntimeException e) {
+            if (e instanceof WebException w) {
+                throw w;
+            }
+            long stored = results.stream().filter(Stow.Result::stored).count();
+            throw WebException.badRequest("the application/dicom+json metadata is not a valid DICOM JSON array of "
+                    + "data sets: " + e.getMessage() + (stored > 0 ? " (" + stored + " instances before it were stored)"
+                    : ""));
+        }
+    }
+
+    /** Native pixel data: application/octet-stream with no or an uncompressed transfer syntax. */
+    private static boolean native_(MediaType type) {
+        if (type == null || !type.type().equals(MediaType.OCTET_STREAM)) {
+            return false;
+        }
+        String ts = type.parameter("transfer-syntax");
+        return ts == null || ts.equals(UID.ExplicitVRLittleEndian) || ts.equals(UID.ImplicitVRLittleEndian);
+    }
+
+    private Stow.Result storeOne(Attributes ds, List<String> problems) throws IOException {
+        String sopClass = ds.getString(Tag.SOPClassUID);
+        String sopInstance = ds.getString(Tag.SOPInstanceUID);
+        if (!problems.isEmpty()) {
+            int reason = problems.stream().anyMatch(p -> p.startsWith("Pixel Data")) ? Stow.CANNOT_UNDERSTAND
+                    : Stow.DOES_NOT_MATCH;
+            return new Stow.Result(reason, null, null, sopClass, sopInstance, String.join("; ", problems));
+        }
+        if (sopClass == null || sopClass.isBlank() || sopInstance == null || sopInstance.isBlank()) {
+            return new Stow.Result(Stow.DOES_NOT_MATCH, null, null, sopClass, sopInstance, "a data set without "
+                    + (sopClass == null || sopClass.isBlank() ? "SOP Class UID (0008,0016)" : "SOP Instance UID (0008,0018)"));
+        }
+        if (study != null && !study.equals(ds.getString(Tag.StudyInstanceUID))) {
+            return new Stow.Result(Stow.DOES_NOT_MATCH, null, null, sopClass, sopInstance, "instance " + sopInstance
+                    + " is of study " + ds.getString(Tag.StudyInstanceUID) + ", not " + study);
+        }
+        for (int tag : ds.tags()) {
+            if (Integer.compareUnsigned(tag, 0x00030000) < 0) {
+                ds.remove(tag); // File Meta Information (and command) elements are made here, not taken
+            }
+        }
+        Path part10 = Files.createTempFile("mosaic-stow-", ".dcm");
+        try {
+            DicomOutputStream.writeFile(part10, ds, UID.ExplicitVRLittleEndian);
+            return Stow.result(ingest.ingest(part10, origin), sopClass, sopInstance);
+        } finally {
+            Files.deleteIfExists(part10);
+        }
+    }
+
+    /** At most {@code left} bytes of a stream. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}
