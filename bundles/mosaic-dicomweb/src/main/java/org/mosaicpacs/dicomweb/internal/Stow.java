@@ -54,11 +54,12 @@ final class Stow {
             throw new WebException(415, "STOW-RS takes multipart/related; type=\"application/dicom\", not "
                     + request.getContentType());
         }
-        boolean metadata = MediaType.DICOM_JSON.equals(type.partType());
+        boolean xmlMetadata = MediaType.DICOM_XML.equals(type.partType());
+        boolean metadata = MediaType.DICOM_JSON.equals(type.partType()) || xmlMetadata;
         if (type.partType() != null && !type.partType().equals(MediaType.DICOM) && !metadata) {
             throw new WebException(415, "STOW-RS takes multipart/related with application/dicom parts, or "
-                    + "application/dicom+json metadata with bulk data parts; not " + type.partType()
-                    + " (application/dicom+xml metadata is not supported yet)");
+                    + "application/dicom+json or application/dicom+xml metadata with bulk data parts; not "
+                    + type.partType());
         }
         String boundary = type.parameter("boundary");
         if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
@@ -74,7 +75,7 @@ final class Stow {
         int parts = 0;
         try {
             if (metadata) {
-                parts = new StowMetadata(study, ingest, origin).store(reader, results);
+                parts = new StowMetadata(study, xmlMetadata, ingest, origin).store(reader, results);
             } else {
                 MultipartReader.Part part;
                 while ((part = reader.nextPart()) != null) {

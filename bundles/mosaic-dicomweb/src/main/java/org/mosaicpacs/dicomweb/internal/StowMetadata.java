@@ -24,8 +24,8 @@ import org.mosaicpacs.dicom.json.DicomJsonException;
 import org.mosaicpacs.dicom.json.DicomJsonParser;
 
 /**
- * STOW-RS of DICOM JSON metadata with bulk data (PS3.18 10.5.1.2): parts of application/dicom+json (each a JSON array
- * of data sets) and bulk data parts named by their Content-Location, in any order. Every part is first copied to
+ * STOW-RS of DICOM JSON or XML metadata with bulk data (PS3.18 10.5.1.2): parts of application/dicom+json (each a
+ * JSON array of data sets) or application/dicom+xml (one Native DICOM Model data set each) and bulk data parts named by their Content-Location, in any order. Every part is first copied to
  * one spool file (nothing of it held in memory: bulk values are then references into that file); then each data
  * set is parsed, its BulkDataURIs resolved to the parts of the same request, written as a Part 10 file (File Meta
  * Information made from its SOP Class and Instance UIDs; Explicit VR Little Endian) and given to the same
@@ -39,7 +39,11 @@ final class StowMetadata {
     /** The longest string value (InlineBinary included) a JSON data set may hold: larger values must be bulk parts. */
     static final int MAX_JSON_STRING = 16 * 1024 * 1024;
 
+    /** The largest application/dicom+xml metadata part (one data set, parsed in memory). */
+    static final long MAX_XML_PART = 16L * 1024 * 1024;
+
     private final String study;
+    private final boolean xml;
     private final IngestService ingest;
     private final Origin origin;
 
@@ -47,8 +51,10 @@ final class StowMetadata {
     private record Span(long offset, long length, MediaType type) {
     }
 
-    StowMetadata(String study, IngestService ingest, Origin origin) {
+    /** @param xml metadata parts are application/dicom+xml (one data set each), not application/dicom+json */
+    StowMetadata(String study, boolean xml, IngestService ingest, Origin origin) {
         this.study = study;
+        this.xml = xml;
         this.ingest = ingest;
         this.origin = origin;
     }
@@ -68,7 +74,7 @@ final class StowMetadata {
                 long length = part.content().transferTo(out);
                 MediaType type = MediaType.parse(part.contentType());
                 Span span = new Span(offset, length, type);
-                if (type != null && type.type().equals(MediaType.DICOM_JSON)) {
+                if (type != null && type.type().equals(xml ? MediaType.DICOM_XML : MediaType.DICOM_JSON)) {
                     metadata.add(span);
                 }
                 String location = part.headers().get("content-location");
@@ -78,8 +84,11 @@ final class StowMetadata {
             }
             out.flush();
             if (parts > 0 && metadata.isEmpty()) {
-                throw WebException.badRequest("a multipart/related; type=\"application/dicom+json\" body needs a "
-                        + "first part of application/dicom+json metadata (a JSON array of data sets)");
+                throw WebException.badRequest(xml
+                        ? "a multipart/related; type=\"application/dicom+xml\" body needs application/dicom+xml "
+                        + "metadata parts (one data set each)"
+                        : "a multipart/related; type=\"application/dicom+json\" body needs a first part of "
+                        + "application/dicom+json metadata (a JSON array of data sets)");
             }
             for (Span m : metadata) {
                 parse(spool, m, bulk, results);
@@ -96,7 +105,7 @@ final class StowMetadata {
         try (InputStream in = new java.io.BufferedInputStream(
                 Channels.newInputStream(FileChannel.open(spool).position(json.offset())), 65536)) {
             InputStream part = new BoundedInputStream(in, json.length());
-            new DicomJsonParser(part).setMaxStringLength(MAX_JSON_STRING).setBulkDataResolver((tag, vr, uri) -> {
+            org.mosaicpacs.dicom.json.BulkDataResolver resolver = (tag, vr, uri) -> {
                 Span s = bulk.get(uri.trim());
                 if (s == null) {
                     problems.add("BulkDataURI " + uri + " of " + String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF)
@@ -110,7 +119,8 @@ final class StowMetadata {
                     return new byte[0];
                 }
                 return BulkData.ofFile(spool, s.offset(), s.length(), false);
-            }).parseArray(ds -> {
+            };
+            java.util.function.Consumer<Attributes> store = ds -> {
                 List<String> these = new ArrayList<>(problems);
                 problems.clear();
                 try {
@@ -119,16 +129,27 @@ final class StowMetadata {
                     failure.add(e);
                     throw new java.io.UncheckedIOException(e);
                 }
-            });
+            };
+            if (xml) {
+                if (json.length() > MAX_XML_PART) {
+                    throw WebException.badRequest("an application/dicom+xml metadata part is larger than "
+                            + MAX_XML_PART + " bytes: send large values as bulk data parts");
+                }
+                store.accept(new org.mosaicpacs.dicom.xml.DicomXmlParser(part).setBulkDataResolver(resolver).parse());
+            } else {
+                new DicomJsonParser(part).setMaxStringLength(MAX_JSON_STRING).setBulkDataResolver(resolver)
+                        .parseArray(store);
+            }
         } catch (java.io.UncheckedIOException e) {
             throw failure.isEmpty() ? e.getCause() : failure.get(0);
-        } catch (DicomJsonException | RuntimeException e) {
+        } catch (DicomJsonException | org.mosaicpacs.dicom.xml.DicomXmlException | RuntimeException e) {
             if (e instanceof WebException w) {
                 throw w;
             }
             long stored = results.stream().filter(Stow.Result::stored).count();
-            throw WebException.badRequest("the application/dicom+json metadata is not a valid DICOM JSON array of "
-                    + "data sets: " + e.getMessage() + (stored > 0 ? " (" + stored + " instances before it were stored)"
+            throw WebException.badRequest((xml ? "an application/dicom+xml metadata part is not a valid Native DICOM "
+                    + "Model data set: " : "the application/dicom+json metadata is not a valid DICOM JSON array of "
+                    + "data sets: ") + e.getMessage() + (stored > 0 ? " (" + stored + " instances before it were stored)"
                     : ""));
         }
     }

@@ -206,6 +206,46 @@ class StowMetadataTest {
                 .getString(Tag.PatientName));
     }
 
+    private HttpResponse<byte[]> postXml(byte[] body) throws Exception {
+        return web.send("POST", "/studies", HttpRequest.BodyPublishers.ofByteArray(body), "Content-Type",
+                "multipart/related; type=\"application/dicom+xml\"; boundary=" + BOUNDARY, "Accept",
+                "application/dicom+json");
+    }
+
+    private static byte[] xml(Attributes ds) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new org.mosaicpacs.dicom.xml.DicomXmlWriter(out, null).setBulkDataThreshold(1024).setBulkDataURIGenerator(
+                (d, tag, vr, value) -> tag == Tag.PixelData ? "pixels/" + ds.getString(Tag.SOPInstanceUID) : null)
+                .write(ds);
+        return out.toByteArray();
+    }
+
+    @Test
+    void xmlMetadataWithBulkDataComesBackAsSentAndHostileXmlIs400() throws Exception {
+        Attributes one = TestData.ct(STUDY, SERIES, "1.2.5.1.30", "Müller^Jürgen", "P5", "20240105", 1, 2);
+        HttpResponse<byte[]> r = postXml(body(List.of(
+                new Part("application/dicom+xml", null, xml(one)),
+                new Part("application/octet-stream", "pixels/1.2.5.1.30", one.getBytes(Tag.PixelData)))));
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        HttpResponse<byte[]> wado = web.get("/studies/" + STUDY + "/series/" + SERIES + "/instances/1.2.5.1.30",
+                "Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        Attributes[] got = part10(Fixture.multipart(wado).get(0).content());
+        assertEquals("1.2.5.1.30", got[0].getString(Tag.MediaStorageSOPInstanceUID));
+        assertArrayEquals(one.getBytes(Tag.PixelData), got[1].getBytes(Tag.PixelData));
+        assertEquals("Müller^Jürgen", got[1].getString(Tag.PatientName));
+        assertEquals("2", got[1].getString(Tag.NumberOfFrames));
+
+        // an external entity is never resolved: 400, nothing stored
+        byte[] xxe = ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<NativeDicomModel><DicomAttribute tag=\"00100010\" vr=\"PN\"><PersonName number=\"1\">"
+                + "<Alphabetic><FamilyName>&e;</FamilyName></Alphabetic></PersonName></DicomAttribute>"
+                + "</NativeDicomModel>").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> hostile = postXml(body(List.of(new Part("application/dicom+xml", null, xxe))));
+        assertEquals(400, hostile.statusCode(), Fixture.text(hostile));
+        assertTrue(Fixture.text(hostile).contains("Native DICOM Model"), Fixture.text(hostile));
+        assertTrue(!Fixture.text(hostile).contains("root:"), Fixture.text(hostile));
+    }
+
     @Test
     void malformedRequestsAre400() throws Exception {
         HttpResponse<byte[]> badJson = post("/studies", body(List.of(new Part("application/dicom+json", null,
@@ -217,9 +257,9 @@ class StowMetadataTest {
                 new byte[16]))));
         assertEquals(400, noMetadata.statusCode(), Fixture.text(noMetadata));
 
-        HttpResponse<byte[]> xml = web.send("POST", "/studies", HttpRequest.BodyPublishers.ofByteArray(new byte[0]),
-                "Content-Type", "multipart/related; type=\"application/dicom+xml\"; boundary=" + BOUNDARY);
-        assertEquals(415, xml.statusCode(), Fixture.text(xml));
+        HttpResponse<byte[]> pdf = web.send("POST", "/studies", HttpRequest.BodyPublishers.ofByteArray(new byte[0]),
+                "Content-Type", "multipart/related; type=\"application/pdf\"; boundary=" + BOUNDARY);
+        assertEquals(415, pdf.statusCode(), Fixture.text(pdf));
 
         // a data set of another study on /studies/{study}
         Attributes other = TestData.ct("1.2.4", "1.2.4.1", "1.2.4.1.1", "DOE^JANE", "P5", "20240105", 1, 1);

@@ -140,8 +140,8 @@ class StowTest {
     void malformedRequestsAreRefusedAndTheServerStaysUp() throws Exception {
         byte[] a = instance("1.3.5", "1.3.5.1", "1.3.5.1.1", UID.ExplicitVRLittleEndian);
         assertEquals(415, post("/studies", "application/dicom", a).statusCode());
-        assertEquals(415, post("/studies", "multipart/related; type=\"application/dicom+xml\"; boundary=XyZ", a).statusCode());
-        // JSON metadata is taken (StowMetadataTest); a body that is no multipart of it is 400
+        assertEquals(415, post("/studies", "multipart/related; type=\"application/pdf\"; boundary=XyZ", a).statusCode());
+        // JSON and XML metadata are taken (StowMetadataTest); a body that is no multipart of it is 400
         assertEquals(400, post("/studies", "multipart/related; type=\"application/dicom+json\"; boundary=XyZ", a).statusCode());
         assertEquals(400, post("/studies", "multipart/related; type=\"application/dicom\"", a).statusCode(), "no boundary");
         byte[] truncated = java.util.Arrays.copyOf(multipart("XyZ", List.of("application/dicom"), List.of(a)), a.length / 2);
