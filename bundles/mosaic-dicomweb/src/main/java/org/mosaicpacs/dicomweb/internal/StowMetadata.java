@@ -28,10 +28,12 @@ import org.mosaicpacs.dicom.json.DicomJsonParser;
  * JSON array of data sets) or application/dicom+xml (one Native DICOM Model data set each) and bulk data parts named by their Content-Location, in any order. Every part is first copied to
  * one spool file (nothing of it held in memory: bulk values are then references into that file); then each data
  * set is parsed, its BulkDataURIs resolved to the parts of the same request, written as a Part 10 file (File Meta
- * Information made from its SOP Class and Instance UIDs; Explicit VR Little Endian) and given to the same
+ * Information made from its SOP Class and Instance UIDs) and given to the same
  * {@link IngestService} as application/dicom parts (same durability, duplicate policy, coercions, plugins). Pixel
- * Data must be native ({@code application/octet-stream} with no or an uncompressed transfer syntax); a compressed
- * bulk part fails its instance (C000), as do a missing bulk part, missing SOP Class or Instance UID (A900), each
+ * Data is native ({@code application/octet-stream} with no or an uncompressed transfer syntax: the instance is
+ * Explicit VR Little Endian) or one compressed frame (its transfer syntax from the part's {@code transfer-syntax}
+ * parameter or media type: the instance is in that syntax, the part its one fragment); compressed multi-frame Pixel
+ * Data in one part fails its instance (C000), as do a missing bulk part, missing SOP Class or Instance UID (A900), each
  * with a reason in words.
  */
 final class StowMetadata {
@@ -102,6 +104,7 @@ final class StowMetadata {
     private void parse(Path spool, Span json, Map<String, Span> bulk, List<Stow.Result> results) throws IOException {
         List<String> problems = new ArrayList<>();
         List<IOException> failure = new ArrayList<>();
+        String[] pixelSyntax = {null};
         try (InputStream in = new java.io.BufferedInputStream(
                 Channels.newInputStream(FileChannel.open(spool).position(json.offset())), 65536)) {
             InputStream part = new BoundedInputStream(in, json.length());
@@ -113,18 +116,30 @@ final class StowMetadata {
                     return new byte[0];
                 }
                 if (tag == Tag.PixelData && !native_(s.type())) {
-                    problems.add("Pixel Data in " + s.type().type() + (s.type().parameter("transfer-syntax") == null
-                            ? "" : "; transfer-syntax=" + s.type().parameter("transfer-syntax"))
-                            + " is not supported: send native pixel data as application/octet-stream");
-                    return new byte[0];
+                    String ts = compressedSyntax(s.type());
+                    if (ts == null) {
+                        problems.add("Pixel Data in " + describe(s.type()) + " is not supported: send native pixel "
+                                + "data as application/octet-stream, compressed as image/jpeg, image/jls, image/jp2 or "
+                                + "image/dicom-rle (or with a transfer-syntax parameter)");
+                        return new byte[0];
+                    }
+                    // one compressed frame: an empty Basic Offset Table and the part as its one fragment
+                    pixelSyntax[0] = ts;
+                    org.mosaicpacs.dicom.data.Fragments f = new org.mosaicpacs.dicom.data.Fragments(
+                            org.mosaicpacs.dicom.data.VR.OB, false, 2);
+                    f.add(new byte[0]);
+                    f.add(BulkData.ofFile(spool, s.offset(), s.length(), false));
+                    return f;
                 }
                 return BulkData.ofFile(spool, s.offset(), s.length(), false);
             };
             java.util.function.Consumer<Attributes> store = ds -> {
                 List<String> these = new ArrayList<>(problems);
                 problems.clear();
+                String ts = pixelSyntax[0];
+                pixelSyntax[0] = null;
                 try {
-                    results.add(storeOne(ds, these));
+                    results.add(storeOne(ds, these, ts));
                 } catch (IOException e) {
                     failure.add(e);
                     throw new java.io.UncheckedIOException(e);
@@ -163,12 +178,45 @@ final class StowMetadata {
         return ts == null || ts.equals(UID.ExplicitVRLittleEndian) || ts.equals(UID.ImplicitVRLittleEndian);
     }
 
-    private Stow.Result storeOne(Attributes ds, List<String> problems) throws IOException {
+    private static String describe(MediaType type) {
+        return type == null ? "a part without Content-Type" : type.type()
+                + (type.parameter("transfer-syntax") == null ? "" : "; transfer-syntax=" + type.parameter("transfer-syntax"));
+    }
+
+    /**
+     * The encapsulated transfer syntax of a compressed Pixel Data part: its transfer-syntax parameter (a compressed
+     * syntax), else the usual one of its media type (PS3.18 Table 8.7.3-2); null when it names none.
+     */
+    static String compressedSyntax(MediaType type) {
+        if (type == null) {
+            return null;
+        }
+        String ts = type.parameter("transfer-syntax");
+        if (ts != null) {
+            return ts.matches("[0-9.]{1,64}") && !Wado.uncompressed(ts) && !ts.equals(UID.ImplicitVRLittleEndian)
+                    ? ts : null;
+        }
+        return switch (type.type()) {
+            case "image/jpeg" -> UID.JPEGBaseline8Bit;
+            case "image/jls" -> UID.JPEGLSLossless;
+            case "image/jp2" -> UID.JPEG2000Lossless;
+            case "image/dicom-rle" -> UID.RLELossless;
+            default -> null;
+        };
+    }
+
+    private Stow.Result storeOne(Attributes ds, List<String> problems, String compressed) throws IOException {
         String sopClass = ds.getString(Tag.SOPClassUID);
         String sopInstance = ds.getString(Tag.SOPInstanceUID);
         if (!problems.isEmpty()) {
             int reason = problems.stream().anyMatch(p -> p.startsWith("Pixel Data")) ? Stow.CANNOT_UNDERSTAND
                     : Stow.DOES_NOT_MATCH;
+            return new Stow.Result(reason, null, null, sopClass, sopInstance, String.join("; ", problems));
+        }
+        if (compressed != null && ds.getInt(Tag.NumberOfFrames, 1) > 1) {
+            problems.add("Pixel Data of " + ds.getInt(Tag.NumberOfFrames, 1) + " compressed frames in one bulk part "
+                    + "is not supported: send it as an application/dicom part");
+            int reason = Stow.CANNOT_UNDERSTAND;
             return new Stow.Result(reason, null, null, sopClass, sopInstance, String.join("; ", problems));
         }
         if (sopClass == null || sopClass.isBlank() || sopInstance == null || sopInstance.isBlank()) {
@@ -186,7 +234,7 @@ final class StowMetadata {
         }
         Path part10 = Files.createTempFile("mosaic-stow-", ".dcm");
         try {
-            DicomOutputStream.writeFile(part10, ds, UID.ExplicitVRLittleEndian);
+            DicomOutputStream.writeFile(part10, ds, compressed != null ? compressed : UID.ExplicitVRLittleEndian);
             return Stow.result(ingest.ingest(part10, origin), sopClass, sopInstance);
         } finally {
             Files.deleteIfExists(part10);

@@ -142,33 +142,35 @@ class StowMetadataTest {
     }
 
     @Test
-    void missingBulkPartMissingUidsAndCompressedPixelsFailWithTheirReasons() throws Exception {
+    void missingBulkPartMissingUidsAndUnsupportedPixelsFailWithTheirReasons() throws Exception {
         Attributes good = TestData.ct(STUDY, SERIES, "1.2.5.1.10", "DOE^JANE", "P5", "20240105", 1, 1);
         Attributes noBulk = TestData.ct(STUDY, SERIES, "1.2.5.1.11", "DOE^JANE", "P5", "20240105", 2, 1);
         Attributes noUid = TestData.ct(STUDY, SERIES, "1.2.5.1.12", "DOE^JANE", "P5", "20240105", 3, 1);
         noUid.remove(Tag.SOPInstanceUID);
         noUid.remove(Tag.PixelData);
-        Attributes jpeg = TestData.ct(STUDY, SERIES, "1.2.5.1.13", "DOE^JANE", "P5", "20240105", 4, 1);
+        Attributes text = TestData.ct(STUDY, SERIES, "1.2.5.1.13", "DOE^JANE", "P5", "20240105", 4, 1);
+        Attributes jpegFrames = TestData.ct(STUDY, SERIES, "1.2.5.1.14", "DOE^JANE", "P5", "20240105", 5, 2);
         HttpResponse<byte[]> r = post("/studies", body(List.of(
-                new Part("application/dicom+json", null, json(good, noBulk, noUid, jpeg)),
+                new Part("application/dicom+json", null, json(good, noBulk, noUid, text, jpegFrames)),
                 new Part("application/octet-stream", "pixels/1.2.5.1.10", good.getBytes(Tag.PixelData)),
-                new Part("image/jpeg; transfer-syntax=" + UID.JPEGBaseline8Bit, "pixels/1.2.5.1.13",
-                        new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9}))));
+                new Part("text/plain", "pixels/1.2.5.1.13", new byte[] {'n', 'o'}),
+                new Part("image/jpeg", "pixels/1.2.5.1.14", JPEG))));
         assertEquals(202, r.statusCode(), Fixture.text(r));
         Attributes answer = answer(r);
         assertEquals(1, answer.getSequence(Tag.ReferencedSOPSequence).size());
         Sequence failed = answer.getSequence(Tag.FailedSOPSequence);
-        assertEquals(3, failed.size());
+        assertEquals(4, failed.size());
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < failed.size(); i++) {
             reasons.add(failed.get(i).getString(Tag.ReferencedSOPInstanceUID, "") + ":"
                     + Integer.toHexString(failed.get(i).getInt(Tag.FailureReason, 0)).toUpperCase());
         }
-        assertEquals(List.of("1.2.5.1.11:A900", ":A900", "1.2.5.1.13:C000"), reasons);
+        assertEquals(List.of("1.2.5.1.11:A900", ":A900", "1.2.5.1.13:C000", "1.2.5.1.14:C000"), reasons);
         String warnings = String.join("\n", r.headers().allValues("Warning"));
         assertTrue(warnings.contains("BulkDataURI pixels/1.2.5.1.11") && warnings.contains("names no part"), warnings);
         assertTrue(warnings.contains("SOP Instance UID"), warnings);
-        assertTrue(warnings.contains("image/jpeg"), warnings);
+        assertTrue(warnings.contains("text/plain"), warnings);
+        assertTrue(warnings.contains("2 compressed frames"), warnings);
         // nothing of the failed ones was stored
         assertEquals(404, web.get("/studies/" + STUDY + "/series/" + SERIES + "/instances/1.2.5.1.11").statusCode());
 
@@ -176,6 +178,34 @@ class StowMetadataTest {
         HttpResponse<byte[]> none = post("/studies", body(List.of(new Part("application/dicom+json", null,
                 json(noBulk)))));
         assertEquals(409, none.statusCode(), Fixture.text(none));
+    }
+
+    /** Not a real image: the archive stores compressed pixel data without decoding it. */
+    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
+
+    @Test
+    void oneCompressedFrameIsStoredEncapsulatedInItsTransferSyntax() throws Exception {
+        Attributes one = TestData.ct(STUDY, SERIES, "1.2.5.1.40", "DOE^JANE", "P5", "20240105", 1, 1);
+        one.setString(Tag.PhotometricInterpretation, org.mosaicpacs.dicom.data.VR.CS, "MONOCHROME2");
+        Attributes two = TestData.ct(STUDY, SERIES, "1.2.5.1.41", "DOE^JANE", "P5", "20240105", 2, 1);
+        HttpResponse<byte[]> r = post("/studies", body(List.of(
+                new Part("application/dicom+json", null, json(one, two)),
+                new Part("image/jpeg", "pixels/1.2.5.1.40", JPEG),
+                new Part("image/jls; transfer-syntax=" + UID.JPEGLSLossless, "pixels/1.2.5.1.41", JPEG))));
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        for (String[] c : new String[][] {{"1.2.5.1.40", UID.JPEGBaseline8Bit}, {"1.2.5.1.41", UID.JPEGLSLossless}}) {
+            HttpResponse<byte[]> wado = web.get("/studies/" + STUDY + "/series/" + SERIES + "/instances/" + c[0],
+                    "Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+            assertEquals(200, wado.statusCode(), Fixture.text(wado));
+            Attributes[] got = part10(Fixture.multipart(wado).get(0).content());
+            assertEquals(c[1], got[0].getString(Tag.TransferSyntaxUID));
+            org.mosaicpacs.dicom.data.Fragments f = got[1].getFragments(Tag.PixelData);
+            assertEquals(2, f.size(), "empty offset table and one fragment");
+            byte[] frame = (byte[]) f.get(1);
+            // a fragment has an even length: the odd JPEG gets one padding byte
+            assertArrayEquals(JPEG, java.util.Arrays.copyOf(frame, JPEG.length));
+            assertEquals(JPEG.length + 1, frame.length);
+        }
     }
 
     @Test
