@@ -11,6 +11,8 @@
 # (target/classes), those classes are used before the jars of target/lib, so the figures are
 # those of the checked-out code.
 set -eu
+# dcmtk's storescu/storescp leave Nagle's algorithm on unless TCP_NODELAY is set: give them their best.
+export TCP_NODELAY=1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 if [ ! -d "$here/target/classes" ] || [ ! -d "$here/target/lib" ]; then
