@@ -105,9 +105,8 @@ final class StowMetadata {
         List<String> problems = new ArrayList<>();
         List<IOException> failure = new ArrayList<>();
         String[] pixelSyntax = {null};
-        try (InputStream in = new java.io.BufferedInputStream(
-                Channels.newInputStream(FileChannel.open(spool).position(json.offset())), 65536)) {
-            InputStream part = new BoundedInputStream(in, json.length());
+        try (InputStream part = new java.io.BufferedInputStream(
+                BulkData.ofFile(spool, json.offset(), json.length(), false).openStream(), 65536)) {
             org.mosaicpacs.dicom.json.BulkDataResolver resolver = (tag, vr, uri) -> {
                 Span s = bulk.get(uri.trim());
                 if (s == null) {
@@ -238,40 +237,6 @@ final class StowMetadata {
             return Stow.result(ingest.ingest(part10, origin), sopClass, sopInstance);
         } finally {
             Files.deleteIfExists(part10);
-        }
-    }
-
-    /** At most {@code left} bytes of a stream. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long length) {
-            super(in);
-            this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
         }
     }
 }
