@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -195,11 +199,45 @@ final class Distribution {
         if (!Files.exists(root)) {
             return List.of();
         }
-        try (Stream<Path> all = Files.walk(root)) {
-            // each object is a file named by its hash, beside a <hash>.key file holding its key (for listing)
-            return all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".key"))
-                    .sorted().toList();
+        // each object is a file named by its hash, beside a <hash>.key file holding its key (for listing)
+        return regularFiles(root).stream().filter(p -> !p.getFileName().toString().endsWith(".key")).sorted().toList();
+    }
+
+    /**
+     * Every regular file under root, walked while the archive may be writing there: a file or folder that
+     * disappears during the walk (a temporary file renamed, an object moved away) is skipped, not an error.
+     */
+    static List<Path> regularFiles(Path root) throws IOException {
+        List<Path> found = new ArrayList<>();
+        if (!Files.exists(root)) {
+            return found;
         }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 
     // ---- dcmtk ---------------------------------------------------------------------------------

@@ -205,12 +205,7 @@ class MigrationCrashIT {
     }
 
     private static List<Path> files(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile).toList();
-        }
+        return Distribution.regularFiles(root);
     }
 
     /** The objects of a file storage: not the {@code <hash>.key} files, not a write's temporary {@code .*.tmp}. */
