@@ -541,7 +541,8 @@ class CorpusIT {
     private Set<String> compareWithOriginals(Path dir) throws Exception {
         StringBuilder pairs = new StringBuilder();
         Set<String> received = new TreeSet<>();
-        Path pixels = Path.of("src/test/resources/compare-pixels.py").toAbsolutePath();
+        // the same pydicom comparison as mosaic-dimse's decompression tests: one script for both
+        Path pixels = Path.of("../bundles/mosaic-dimse/src/test/resources/compare_pixels.py").toAbsolutePath().normalize();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String uid = readDataset(f).getString(Tag.SOPInstanceUID);

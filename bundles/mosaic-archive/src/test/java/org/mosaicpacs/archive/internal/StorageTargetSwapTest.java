@@ -41,6 +41,7 @@ import org.mosaicpacs.storage.fs.internal.FsStorageBackend;
 import org.mosaicpacs.storage.fs.internal.FsStorageConfiguration;
 import org.mosaicpacs.storage.s3.internal.S3StorageBackend;
 import org.mosaicpacs.storage.s3.internal.S3StorageConfiguration;
+import org.mosaicpacs.storage.s3.testing.S3ProxyServer;
 
 /**
  * The write target and its rules, changed while the archive ingests: the real archive component, the real
@@ -58,14 +59,15 @@ class StorageTargetSwapTest {
     @TempDir
     Path temp;
 
-    private S3ProxyOnLoopback s3;
+    private S3ProxyServer s3;
     private ArchiveIndex index;
     private final Map<String, StorageBackend> backends = new HashMap<>();
     private ArchiveIngestService archive;
 
     @BeforeEach
     void start() throws Exception {
-        s3 = new S3ProxyOnLoopback("pacs");
+        s3 = new S3ProxyServer(null);
+        s3.createBucket("pacs");
         EmbeddedDataSource dataSource = new EmbeddedDataSource();
         dataSource.setDatabaseName("memory:swap" + DATABASES.incrementAndGet());
         dataSource.setCreateDatabase("create");
@@ -73,8 +75,8 @@ class StorageTargetSwapTest {
         backends.put("default", new FsStorageBackend(IngestPipelineTest.config(FsStorageConfiguration.class,
                 Map.of("root", temp.resolve("storage").toString(), "fsync", false))));
         backends.put("s3-main", new S3StorageBackend(IngestPipelineTest.config(S3StorageConfiguration.class, Map.of(
-                "endpoint", s3.endpoint().toString(), "bucket", "pacs", "accessKey", S3ProxyOnLoopback.ACCESS_KEY,
-                "_secretKey", S3ProxyOnLoopback.SECRET_KEY, "keyPrefix", "mosaic/"))));
+                "endpoint", s3.endpoint().toString(), "bucket", "pacs", "accessKey", S3ProxyServer.ACCESS_KEY,
+                "_secretKey", S3ProxyServer.SECRET_KEY, "keyPrefix", "mosaic/"))));
         archive = new ArchiveIngestService(configuration("default"));
         backends.values().forEach(archive::bindStorage);
         archive.bindIndex(index);

@@ -28,6 +28,7 @@ import org.mosaicpacs.storage.fs.internal.FsStorageBackend;
 import org.mosaicpacs.storage.fs.internal.FsStorageConfiguration;
 import org.mosaicpacs.storage.s3.internal.S3StorageBackend;
 import org.mosaicpacs.storage.s3.internal.S3StorageConfiguration;
+import org.mosaicpacs.storage.s3.testing.S3ProxyServer;
 
 /** The real parts: a Derby index (in memory), file storage {@code default}, S3 storage {@code s3-main} on S3Proxy. */
 final class Fixture implements AutoCloseable {
@@ -38,7 +39,7 @@ final class Fixture implements AutoCloseable {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    final S3ProxyOnLoopback s3;
+    final S3ProxyServer s3;
     final ArchiveIndex index;
     final FsStorageBackend fs;
     final S3StorageBackend bucket;
@@ -46,7 +47,8 @@ final class Fixture implements AutoCloseable {
     final Map<String, byte[]> sent = new LinkedHashMap<>();
 
     Fixture(Path temp) throws Exception {
-        s3 = new S3ProxyOnLoopback("pacs");
+        s3 = new S3ProxyServer(null);
+        s3.createBucket("pacs");
         EmbeddedDataSource dataSource = new EmbeddedDataSource();
         dataSource.setDatabaseName("memory:admin" + DATABASES.incrementAndGet());
         dataSource.setCreateDatabase("create");
@@ -54,8 +56,8 @@ final class Fixture implements AutoCloseable {
         fs = new FsStorageBackend(config(FsStorageConfiguration.class,
                 Map.of("storage_id", "default", "root", temp.resolve("storage").toString(), "fsync", false)));
         bucket = new S3StorageBackend(config(S3StorageConfiguration.class, Map.of("storage_id", "s3-main",
-                "endpoint", s3.endpoint().toString(), "bucket", "pacs", "accessKey", S3ProxyOnLoopback.ACCESS_KEY,
-                "_secretKey", S3ProxyOnLoopback.SECRET_KEY, "keyPrefix", "mosaic/")));
+                "endpoint", s3.endpoint().toString(), "bucket", "pacs", "accessKey", S3ProxyServer.ACCESS_KEY,
+                "_secretKey", S3ProxyServer.SECRET_KEY, "keyPrefix", "mosaic/")));
     }
 
     List<StorageBackend> backends() {

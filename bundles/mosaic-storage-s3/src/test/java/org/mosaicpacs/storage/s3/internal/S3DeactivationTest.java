@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.storage.s3.testing.S3ProxyServer;
 
 /**
  * A backend taken away (its configuration deleted, its bundle stopped or uninstalled) while it writes: the

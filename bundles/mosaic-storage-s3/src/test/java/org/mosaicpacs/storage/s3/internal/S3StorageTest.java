@@ -33,6 +33,7 @@ import org.mosaicpacs.api.storage.ObjectNotFoundException;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.storage.s3.testing.S3ProxyServer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

@@ -1,4 +1,4 @@
-package org.mosaicpacs.storage.s3.internal;
+package org.mosaicpacs.storage.s3.testing;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,17 +16,19 @@ import org.jclouds.blobstore.BlobStoreContext;
  * A real S3 server for the tests: S3Proxy on a free loopback port, over jclouds' in-memory blob store (or,
  * given a folder, its file-system one), with AWS signature checks on. It can be stopped and started again on the same port
  * with what it held, to play a store that goes away and comes back.
+ *
+ * <p>Shared with the tests of other modules through this module's test-jar (mosaic-storage-admin, mosaic-archive).
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "mosaic-test-access";
-    static final String SECRET_KEY = "mosaic-test-secret-0123456789";
+    public static final String ACCESS_KEY = "mosaic-test-access";
+    public static final String SECRET_KEY = "mosaic-test-secret-0123456789";
 
     private final BlobStoreContext context;
     private final int port;
     private S3Proxy proxy;
 
-    S3ProxyServer(Path directory) throws Exception {
+    public S3ProxyServer(Path directory) throws Exception {
         Properties properties = new Properties();
         if (directory != null) {
             properties.setProperty("jclouds.filesystem.basedir", directory.toString());
@@ -40,7 +42,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts (again) on the same port. */
-    void start() throws Exception {
+    public void start() throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:" + port))
@@ -56,19 +58,19 @@ final class S3ProxyServer implements AutoCloseable {
         }
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         proxy.stop();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    BlobStore blobStore() {
+    public BlobStore blobStore() {
         return context.getBlobStore();
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         context.getBlobStore().createContainerInLocation(null, bucket);
     }
 
