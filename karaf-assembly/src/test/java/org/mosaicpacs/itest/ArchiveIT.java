@@ -54,19 +54,13 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchiveIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(180);
-    private static final Duration TOOL = Duration.ofSeconds(120);
-    private static final String AET = "MOSAIC";
+    private static final Duration TOOL = Distribution.TOOL;
+    private static final String AET = Distribution.AET;
 
-    /** Kept after the run (under target/) so that karaf.log can be read when the test fails. */
-    private final Path work = Path.of("target", "archive-it").toAbsolutePath();
-
-    private Path home;
+    /** Kept after the run (under target/archive-it) so that karaf.log can be read when the test fails. */
+    private Distribution mosaic;
+    private Path work;
     private Path files;
-    private Map<String, String> environment;
-    private int dicomPort;
-    private int sshPort;
-    private int storescpPort;
     private Process storescp;
     private Path storescpDir;
 
@@ -77,61 +71,21 @@ class ArchiveIT {
 
     @BeforeAll
     void startArchive() throws Exception {
-        for (String tool : List.of("echoscu", "storescu", "findscu", "getscu", "movescu", "storescp")) {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin", tool)), tool + " (DCMTK) is not installed");
-        }
-        if (Files.exists(work)) {
-            run(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(60));
-        }
-        Files.createDirectories(work);
-        Path archive = Path.of(System.getProperty("mosaic.distribution"));
-        run(List.of("tar", "xzf", archive.toString(), "-C", work.toString()), Duration.ofSeconds(60));
-        try (Stream<Path> entries = Files.list(work)) {
-            home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
+        assumeTrue(Distribution.dcmtkInstalled(), "DCMTK is not installed");
+        mosaic = new Distribution("archive-it");
+        work = mosaic.work;
         files = Files.createDirectories(work.resolve("files"));
-        sshPort = Ports.freePort();
-        Ports.editCfg(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", Integer.toString(sshPort));
-        // a console user (as the README tells an admin to add one) for mosaic:check through bin/client
-        Files.writeString(home.resolve("etc/users.properties"), System.lineSeparator()
-                + "itest = itest-password,_g_:admingroup" + System.lineSeparator()
-                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh" + System.lineSeparator(),
-                java.nio.file.StandardOpenOption.APPEND);
-        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", Integer.toString(Ports.freePort()));
-        Ports.editCfg(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", Integer.toString(Ports.freePort()));
 
         // the C-MOVE destination: DCMTK's storescp, known to the archive through its configuration
-        storescpPort = Ports.freePort();
+        int storescpPort = Ports.freePort();
         storescpDir = Files.createDirectories(work.resolve("storescp"));
         storescp = new ProcessBuilder("storescp", "-aet", "STORESCP", "-od", storescpDir.toString(),
                 Integer.toString(storescpPort)).redirectErrorStream(true)
                 .redirectOutput(work.resolve("storescp.log").toFile()).start();
-        // as an admin would: the feature's default configuration copied into etc/ and edited before the start
-        // (a feature's configfile does not replace a file already in etc/)
-        try (Stream<Path> cfgs = Files.walk(home.resolve("system/org/mosaicpacs/mosaic-dimse"))) {
-            Path defaults = cfgs.filter(f -> f.getFileName().toString().endsWith("-dimse.cfg")).findFirst().orElseThrow();
-            Files.copy(defaults, home.resolve("etc/org.mosaicpacs.dimse.cfg"));
-        }
-        Ports.editCfg(home.resolve("etc/org.mosaicpacs.dimse.cfg"), "moveDestinations", "STORESCP=127.0.0.1:" + storescpPort);
-
-        dicomPort = Ports.freePort();
-        environment = Map.of(
-                "MOSAIC_HTTP_PORT", Integer.toString(Ports.freePort()),
-                "MOSAIC_DICOM_PORT", Integer.toString(dicomPort),
-                "MOSAIC_DATA", work.resolve("archive-data").toString(),
-                "JAVA_MAX_MEM", "512M");
-        start();
-    }
-
-    private void start() throws Exception {
-        run(List.of(home.resolve("bin/start").toString()), Duration.ofSeconds(60));
-        int status = -1;
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        while (status != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            status = Ports.httpStatus("http://127.0.0.1:" + environment.get("MOSAIC_HTTP_PORT") + "/health");
-        }
-        assertEquals(200, status, () -> "GET /health after " + BOOT.toSeconds() + " s; karaf.log:\n" + errors());
+        // as an admin would: the feature's default configuration (copied into etc/ by Distribution) edited before
+        // the start (a feature's configfile does not replace a file already in etc/)
+        Ports.editCfg(mosaic.dimseCfg(), "moveDestinations", "STORESCP=127.0.0.1:" + storescpPort);
+        mosaic.start();
     }
 
     @AfterAll
@@ -142,30 +96,16 @@ class ArchiveIT {
                 storescp.destroyForcibly();
             }
         }
-        if (home != null && Files.exists(home.resolve("data/port"))) {
-            exec(List.of(home.resolve("bin/stop").toString()), work, Duration.ofSeconds(60));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                Process status = new ProcessBuilder(home.resolve("bin/status").toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (status.waitFor() != 0) {
-                    return;
-                }
-                Thread.sleep(500);
-            }
-            // last resort, so that no JVM outlives the test
-            for (long pid : karafPids()) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            fail("Mosaic PACS did not stop within 60 s");
+        if (mosaic != null) {
+            mosaic.stop();
         }
     }
 
     @Test
     @Order(1)
     void echo() throws Exception {
-        Result r = exec(List.of("echoscu", "-aec", AET, "127.0.0.1", port()), work, TOOL);
-        assertEquals(0, r.exit, r.output);
+        Distribution.Result r = exec(List.of("echoscu", "-aec", AET, "127.0.0.1", port()), work, TOOL);
+        assertEquals(0, r.exit(), r.output());
     }
 
     @Test
@@ -216,23 +156,23 @@ class ArchiveIT {
     @Order(4)
     void getRetrievesAStudyAsSent() throws Exception {
         Path out = Files.createDirectories(work.resolve("getscu"));
-        Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
+        Distribution.Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyA), work, TOOL);
-        assertEquals(0, r.exit, r.output);
+        assertEquals(0, r.exit(), r.output());
         assertSameAsSent(out, 3);
     }
 
     @Test
     @Order(5)
     void moveSendsAStudyToAConfiguredDestination() throws Exception {
-        Result r = exec(List.of("movescu", "-S", "-aec", AET, "-aem", "STORESCP", "127.0.0.1", port(),
+        Distribution.Result r = exec(List.of("movescu", "-S", "-aec", AET, "-aem", "STORESCP", "127.0.0.1", port(),
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyB), work, TOOL);
-        assertEquals(0, r.exit, r.output);
+        assertEquals(0, r.exit(), r.output());
         assertSameAsSent(storescpDir, 2);
-        Result unknown = exec(List.of("movescu", "-v", "-S", "-aec", AET, "-aem", "NOWHERE", "127.0.0.1", port(),
+        Distribution.Result unknown = exec(List.of("movescu", "-v", "-S", "-aec", AET, "-aem", "NOWHERE", "127.0.0.1", port(),
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyB), work, TOOL);
-        assertTrue(unknown.output.contains("MoveDestinationUnknown"),
-                unknown.output);
+        assertTrue(unknown.output().contains("MoveDestinationUnknown"),
+                unknown.output());
     }
 
     @Test
@@ -293,11 +233,7 @@ class ArchiveIT {
                 && senders.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        List<Long> pids = karafPids();
-        assertFalse(pids.isEmpty(), "the Karaf JVM is found");
-        for (long pid : pids) {
-            exec(List.of("kill", "-9", Long.toString(pid)), work, Duration.ofSeconds(10));
-        }
+        mosaic.kill9();
         for (int i = 0; i < senders.size(); i++) {
             assertTrue(senders.get(i).waitFor(60, TimeUnit.SECONDS), "storescu ends once the archive is gone");
             readers.get(i).join(10_000);
@@ -305,7 +241,10 @@ class ArchiveIT {
         List<String> acknowledged = new ArrayList<>();
         int associationsWithAcks = 0;
         for (List<String> lines : outputs) {
-            Map<String, String> statuses = statuses(new ArrayList<>(lines));
+            Map<String, String> statuses;
+            synchronized (lines) {
+                statuses = Distribution.statuses(new ArrayList<>(lines));
+            }
             List<String> ok = statuses.entrySet().stream().filter(e -> e.getValue().equals("0x0000"))
                     .map(Map.Entry::getKey).toList();
             acknowledged.addAll(ok);
@@ -314,14 +253,7 @@ class ArchiveIT {
         assertTrue(acknowledged.size() >= 12, () -> "acknowledged before the kill: " + acknowledged.size());
         assertTrue(associationsWithAcks >= 2, "the kill came while several associations were storing: " + associationsWithAcks);
         assertTrue(acknowledged.size() < 160, "the kill came before the end of the ingest");
-        for (long pid : pids) {
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
-        }
-
-        start();
+        mosaic.start();
 
         Set<String> foundUids = new TreeSet<>();
         for (String series : seriesUids) {
@@ -333,9 +265,9 @@ class ArchiveIT {
                 + foundUids.size() + "; missing: " + acknowledged.stream().filter(u -> !foundUids.contains(u)).toList());
 
         Path out = Files.createDirectories(work.resolve("getscu-after-crash"));
-        Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
+        Distribution.Result r = exec(List.of("getscu", "-S", "-aec", AET, "127.0.0.1", port(), "-od", out.toString(),
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study), work, TOOL);
-        assertEquals(0, r.exit, r.output);
+        assertEquals(0, r.exit(), r.output());
         Map<String, Path> got = new HashMap<>();
         try (Stream<Path> list = Files.list(out)) {
             for (Path f : list.filter(Files::isRegularFile).toList()) {
@@ -349,16 +281,13 @@ class ArchiveIT {
         }
 
         // the console's consistency check: every indexed instance has its object, and no object is left unindexed
-        String check = console("mosaic:check");
+        String check = mosaic.console("mosaic:check");
         Matcher m = Pattern.compile("(\\d+) studies, (\\d+) instances checked, (\\d+) stored objects listed: 0 missing, "
                 + "0 on a storage not available, 0 orphans, 0 errors").matcher(check);
         assertTrue(m.find(), check);
         assertEquals(m.group(2), m.group(3), "as many stored objects as indexed instances: " + check);
-        long objects;
-        try (Stream<Path> stored = Files.walk(work.resolve("archive-data/storage"))) {
-            // an object's file, not the <hash>.key file beside it
-            objects = stored.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".key")).count();
-        }
+        // an object's file, not the <hash>.key file beside it
+        long objects = mosaic.storedObjects().size();
         assertEquals(Long.parseLong(m.group(2)), objects, "one stored object per indexed instance, none half-written: " + check);
     }
 
@@ -371,73 +300,14 @@ class ArchiveIT {
         return java.util.Arrays.copyOfRange(all, end, all.length);
     }
 
-    /** A console command through bin/client (Karaf's SSH client) with the user added before the start. */
-    private String console(String command) throws Exception {
-        // bin/client closes at once when its stdin is at EOF: give it a stdin that stays open
-        Result r = exec(List.of("bash", "-c", "exec \"$0\" -u itest -p itest-password -a " + sshPort + " -r 10 \"$1\" < <(sleep 120 2>/dev/null)",
-                home.resolve("bin/client").toString(), command), work, Duration.ofSeconds(180));
-        assertEquals(0, r.exit, r.output);
-        return r.output;
-    }
-
     // ---- DCMTK -----------------------------------------------------------------------------------
 
-    /** storescu -v -R of files: SOP Instance UID -> status of its C-STORE-RSP as 0xhhhh. */
+    /** storescu -d -R of files: SOP Instance UID -> status of its C-STORE-RSP as 0xhhhh. */
     private Map<String, String> storescu(List<Path> batch) throws Exception {
-        List<String> command = new ArrayList<>(List.of("storescu", "-d", "-R", "-aec", AET, "127.0.0.1", port()));
-        batch.forEach(p -> command.add(p.toString()));
-        Result r = exec(command, work, TOOL);
-        assertEquals(0, r.exit, r.output);
-        return statuses(r.output.lines().toList());
+        return mosaic.storescu(List.of("-R"), batch);
     }
 
-    private static final Pattern AFFECTED = Pattern.compile("Affected SOP Instance UID\\s*:\\s*([0-9.]+)");
     private static final Pattern STATUS = Pattern.compile("DIMSE Status\\s*:\\s*(0x[0-9a-fA-F]{4})");
-    private static final Pattern RESPONSE = Pattern.compile("Received Store Response \\(([^)]*)\\)");
-
-    /**
-     * Reads storescu's log: with -d it dumps each C-STORE-RSP (Affected SOP Instance UID, DIMSE Status);
-     * with -v it names the file before each "Received Store Response (...)".
-     */
-    private Map<String, String> statuses(List<String> lines) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String currentFile = null;
-        String pendingUid = null;
-        boolean inResponse = false;
-        for (String line : lines) {
-            if (line.contains("Sending file:")) {
-                currentFile = line.substring(line.indexOf("Sending file:") + 13).trim();
-            }
-            if (line.contains("C-STORE RSP") || line.contains("C-STORE-RSP")) {
-                inResponse = true;
-            }
-            Matcher m = AFFECTED.matcher(line);
-            if (inResponse && m.find()) {
-                pendingUid = m.group(1);
-            }
-            m = STATUS.matcher(line);
-            if (inResponse && pendingUid != null && m.find()) {
-                out.put(pendingUid, m.group(1).toLowerCase());
-                pendingUid = null;
-                inResponse = false;
-            }
-            m = RESPONSE.matcher(line);
-            if (m.find() && currentFile != null && !out.containsKey(uidOf(currentFile))) {
-                String text = m.group(1);
-                out.put(uidOf(currentFile), text.equals("Success") ? "0x0000" : text);
-            }
-        }
-        return out;
-    }
-
-    private String uidOf(String file) {
-        for (Map.Entry<String, Path> e : sent.entrySet()) {
-            if (e.getValue().toString().equals(file)) {
-                return e.getKey();
-            }
-        }
-        return file;
-    }
 
     private static int successes(List<String> lines) {
         synchronized (lines) {
@@ -445,18 +315,11 @@ class ArchiveIT {
         }
     }
 
-    /** findscu -X in a fresh folder; the responses as data sets. */
+    /** findscu -X; the responses as data sets. */
     private List<Attributes> findscu(String... args) throws Exception {
-        Path dir = Files.createTempDirectory(work, "findscu-");
-        List<String> command = new ArrayList<>(List.of("findscu", "-X", "-aec", AET, "127.0.0.1", port()));
-        command.addAll(List.of(args));
-        Result r = exec(command, dir, TOOL);
-        assertEquals(0, r.exit, r.output);
         List<Attributes> list = new ArrayList<>();
-        try (Stream<Path> rsp = Files.list(dir)) {
-            for (Path f : rsp.sorted().toList()) {
-                list.add(read(f));
-            }
+        for (Path f : mosaic.findscu(List.of(args))) {
+            list.add(read(f));
         }
         return list;
     }
@@ -539,55 +402,12 @@ class ArchiveIT {
 
     // ---- processes -------------------------------------------------------------------------------
 
-    private record Result(int exit, String output) {
-    }
-
     private String port() {
-        return Integer.toString(dicomPort);
+        return mosaic.port();
     }
 
-    /** The Karaf JVM of the unpacked distribution (its command line names the folder). */
-    private List<Long> karafPids() {
-        String marker = home.toString();
-        return ProcessHandle.allProcesses()
-                .filter(ph -> ph.info().commandLine().map(c -> c.contains("java") && c.contains(marker)
-                        && c.contains("org.apache.karaf.main.Main")).orElse(false))
-                .map(ProcessHandle::pid).collect(Collectors.toList());
-    }
-
-    private Result exec(List<String> command, Path dir, Duration timeout) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment == null ? Map.of() : environment);
-        Process process = builder.start();
-        StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // gone
-            }
-        });
-        reader.start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command.get(0) + " did not finish in " + timeout);
-        }
-        reader.join(10_000);
-        return new Result(process.exitValue(), command + "\n" + output);
-    }
-
-    private void run(List<String> command, Duration timeout) throws Exception {
-        Result r = exec(command, work, timeout);
-        assertEquals(0, r.exit, r.output);
-    }
-
-    private String errors() {
-        try {
-            String log = Files.readString(home.resolve("data/log/karaf.log"));
-            return log.lines().filter(l -> l.contains("| ERROR |") || l.contains("| WARN ")).collect(Collectors.joining("\n"));
-        } catch (IOException e) {
-            return e.toString();
-        }
+    private Distribution.Result exec(List<String> command, Path dir, Duration timeout) throws Exception {
+        return mosaic.exec(command, dir, timeout);
     }
 
     static Set<String> sorted(Set<String> s) {
