@@ -202,14 +202,14 @@ final class DicomWebServlet extends HttpServlet {
             } else if (n == 5 && p[4].equals("thumbnail")) {
                 new Rendered(archive, wado).representative(study, series, request, response);
             } else if (n == 5 && p[4].equals("rendered")) {
-                throw new WebException(501, "rendered series are not supported: ask for the rendered instances");
+                new Rendered(archive, wado).collection(study, series, request, response);
             } else {
                 throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
             }
         } else if (n == 3 && p[2].equals("thumbnail")) {
             new Rendered(archive, wado).representative(study, null, request, response);
         } else if (n == 3 && p[2].equals("rendered")) {
-            throw new WebException(501, "rendered studies are not supported: ask for the rendered instances");
+            new Rendered(archive, wado).collection(study, null, request, response);
         } else {
             throw WebException.notFound("no DICOMweb resource at " + request.getPathInfo());
         }

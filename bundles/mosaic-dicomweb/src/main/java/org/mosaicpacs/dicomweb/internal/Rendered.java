@@ -28,7 +28,7 @@ import org.mosaicpacs.dicom.io.DicomInputStream;
 
 /**
  * Pixel data for people and for decoders, with dicom-image: WADO-RS {@code /rendered} of an instance or a frame
- * and {@code /thumbnail} of an instance, series or study (PS3.18 8.3.5: {@code window}, {@code viewport},
+ * and of all the images of a series or study, and {@code /thumbnail} of an instance, series or study (PS3.18 8.3.5: {@code window}, {@code viewport},
  * {@code quality}; JPEG by default, PNG on request), WADO-URI {@code contentType=image/jpeg|image/png}
  * ({@code windowCenter}, {@code windowWidth}, {@code rows}, {@code columns}, {@code imageQuality},
  * {@code frameNumber}), and frames of compressed instances decoded to {@code application/octet-stream}.
@@ -82,6 +82,94 @@ final class Rendered {
             throw WebException.notFound("the representative instance " + chosen.sopInstanceUID() + " has no pixels");
         }
         send(chosen, loaded, parameters(request, true), request, response);
+    }
+
+    /**
+     * {@code /rendered} of a study or series (PS3.18 10.4.1.1.3): every frame of every image instance, in the
+     * index's order (series, then instance), each rendered with the request's parameters as one part of a
+     * {@code multipart/related} response of JPEG (default) or PNG parts. Instances of non-image classes (SR,
+     * KOS, presentation states, segmentations) and instances without pixel data are left out. Each frame is
+     * rendered and written before the next is decoded, so a series of any length is never held in memory. The
+     * first image is rendered before the status is sent, so that a failure there is still a status code; a frame
+     * that cannot be rendered later ends the response without its closing delimiter (the client sees a truncated
+     * body, never a silently shorter one).
+     */
+    void collection(String study, String series, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String type = partType(DicomWebServlet.accept(request));
+        if (type == null) {
+            throw WebException.notAcceptable("rendered studies and series are multipart/related of image/jpeg or image/png");
+        }
+        RenderParameters p = parameters(request, false);
+        List<InstanceLocation> images = new ArrayList<>();
+        for (InstanceLocation i : wado.locate(study, series, null)) {
+            if (isImageClass(i.sopClassUID())) {
+                images.add(i);
+            }
+        }
+        MultipartWriter parts = null;
+        for (InstanceLocation i : images) {
+            Loaded loaded = load(i);
+            if (!loaded.ds().contains(Tag.PixelData)) {
+                continue;
+            }
+            int frames;
+            try {
+                frames = ImageDescriptor.of(loaded.ds()).numberOfFrames();
+            } catch (PixelDataException e) {
+                if (parts == null) {
+                    throw failure(i, e);
+                }
+                throw new IOException("rendered " + (series != null ? "series " + series : "study " + study)
+                        + " cut short: " + failure(i, e).getMessage(), e);
+            }
+            for (int f = 0; f < frames; f++) {
+                byte[] image;
+                try {
+                    image = encode(RENDERER.render(loaded.ds(), loaded.ts(), p.withFrame(f)), p, type);
+                } catch (PixelDataException e) {
+                    if (parts == null) {
+                        throw failure(i, e);
+                    }
+                    throw new IOException("rendered " + (series != null ? "series " + series : "study " + study)
+                            + " cut short at frame " + (f + 1) + ": " + failure(i, e).getMessage(), e);
+                }
+                if (parts == null) {
+                    response.setStatus(200);
+                    parts = new MultipartWriter(response.getOutputStream());
+                    response.setContentType(parts.contentType(type));
+                }
+                parts.startPart(type, null);
+                parts.stream().write(image);
+            }
+        }
+        if (parts == null) {
+            throw WebException.notFound("no image to render in " + (series != null ? "series " + series : "study " + study));
+        }
+        parts.finish();
+    }
+
+    /**
+     * The part type a rendered study or series is sent in: the first Accept range that takes image/jpeg or
+     * image/png, as the type itself or as the {@code type} of a multipart/related range (without one: JPEG).
+     */
+    static String partType(List<MediaType> accept) {
+        for (MediaType m : accept) {
+            if (m.type().equals(MediaType.MULTIPART_RELATED)) {
+                String part = m.partType();
+                if (part == null || part.equals("image/jpeg") || part.equals("image/*") || part.equals("*/*")) {
+                    return "image/jpeg";
+                }
+                if (part.equals("image/png")) {
+                    return "image/png";
+                }
+            } else if (m.accepts("image/jpeg")) {
+                return "image/jpeg";
+            } else if (m.accepts("image/png")) {
+                return "image/png";
+            }
+        }
+        return null;
     }
 
     /** WADO-URI with a rendered content type. */
@@ -265,16 +353,21 @@ final class Rendered {
         } catch (PixelDataException e) {
             throw failure(i, e);
         }
+        byte[] out = encode(img, p, type);
+        response.setStatus(200);
+        response.setContentType(type);
+        response.setContentLength(out.length);
+        response.getOutputStream().write(out);
+    }
+
+    private static byte[] encode(BufferedImage img, RenderParameters p, String type) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (type.equals("image/png")) {
             ImageEncoder.writePng(img, out);
         } else {
             ImageEncoder.writeJpeg(img, p.quality(), out);
         }
-        response.setStatus(200);
-        response.setContentType(type);
-        response.setContentLength(out.size());
-        out.writeTo(response.getOutputStream());
+        return out.toByteArray();
     }
 
     private static WebException failure(InstanceLocation i, PixelDataException e) {

@@ -125,7 +125,6 @@ class RenderedTest {
         assertTrue(Fixture.text(missing).contains("1 frame"), Fixture.text(missing));
         assertEquals(406, web.get(PATH + "1.2.77.1.1/rendered", "Accept", "image/gif").statusCode());
         assertEquals(404, web.get(PATH + "1.2.77.1.99/rendered").statusCode());
-        assertEquals(501, web.get("/studies/" + STUDY + "/rendered").statusCode());
     }
 
     @Test
