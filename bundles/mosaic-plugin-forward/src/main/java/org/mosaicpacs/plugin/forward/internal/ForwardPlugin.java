@@ -23,10 +23,13 @@ import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.plugin.EndpointRequest;
 import org.mosaicpacs.api.plugin.EndpointResponse;
+import org.mosaicpacs.api.ingest.Origin;
+import org.mosaicpacs.api.plugin.IngestInterceptor;
 import org.mosaicpacs.api.plugin.InstanceStoredHook;
 import org.mosaicpacs.api.plugin.PluginConstants;
 import org.mosaicpacs.api.plugin.PluginEndpoint;
 import org.mosaicpacs.api.plugin.PluginMetrics;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
@@ -45,16 +48,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The forward plugin: each stored instance that a {@link ForwardRule} matches is queued durably for the rule's
- * destination (before the hook returns), and a sender thread delivers the queue ({@link ForwardSender}). Serves its
+ * The forward plugin: each instance that a {@link ForwardRule} matches is queued durably for the rule's destination
+ * while it is received, before the archive acknowledges it (as an {@link IngestInterceptor} that never changes or
+ * refuses anything), and confirmed when the archive reports it stored ({@link InstanceStoredHook}); a sender thread
+ * delivers the queue ({@link ForwardSender}). So an acknowledged instance is forwarded even when the report of its
+ * storage is lost (a crash right after the acknowledgement, a full plugin queue): the sender finds it in the index.
+ * Without the interceptor call (it timed out, or the plugin started meanwhile) the stored report queues it. Serves its
  * state under {@code /plugins/forward} ({@code GET /status}; {@code POST /retry[?destination=AE]}) and to the
  * console ({@code mosaic:forward-list}, {@code mosaic:forward-retry}); its counters go into {@code mosaic:plugin-list}
  * ({@link PluginMetrics}).
  */
-@Component(service = {InstanceStoredHook.class, PluginEndpoint.class, PluginMetrics.class, ForwardPlugin.class},
+@Component(service = {InstanceStoredHook.class, IngestInterceptor.class, PluginEndpoint.class, PluginMetrics.class,
+        ForwardPlugin.class},
         configurationPid = ForwardPlugin.PID, property = PluginConstants.PLUGIN_NAME + "=forward")
 @Designate(ocd = ForwardPlugin.Config.class)
-public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, PluginMetrics {
+public final class ForwardPlugin implements InstanceStoredHook, IngestInterceptor, PluginEndpoint, PluginMetrics {
 
     static final String PID = "org.mosaicpacs.plugin.forward";
     private static final Logger LOG = LoggerFactory.getLogger(ForwardPlugin.class);
@@ -83,11 +91,23 @@ public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, 
 
         @AttributeDefinition(name = "Batch size", description = "Instances sent on one association")
         int batchSize() default 50;
+
+        @AttributeDefinition(name = "Unconfirmed grace (s)", description = "An instance is queued while it is "
+                + "received, before the archive acknowledges it; it is sent once the archive reports it stored, or, "
+                + "when that report was lost (a crash, a full plugin queue), after this wait once it is found in the "
+                + "index; not found, it is looked for again after the same wait")
+        long unconfirmedGraceSeconds() default 60;
+
+        @AttributeDefinition(name = "Unconfirmed timeout (min)", description = "An instance queued while it was "
+                + "received that is still not in the index so long after is dropped from the queue (the archive "
+                + "refused it or its ingest failed)")
+        long unconfirmedTimeoutMinutes() default 60;
     }
 
     private final ForwardQueue queue;
     private final ForwardSender sender;
     private final Clock clock;
+    private final Duration unconfirmedGrace;
     private final List<ForwardRule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private volatile ArchiveIndex index;
@@ -101,11 +121,13 @@ public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, 
     /** For tests: a clock of their own, and no sender thread when they call {@link #sender()}'s {@code runOnce}. */
     ForwardPlugin(Config config, Clock clock, boolean startSender) throws IOException {
         this.clock = clock;
+        this.unconfirmedGrace = Duration.ofSeconds(Math.max(1, config.unconfirmedGraceSeconds()));
         this.queue = new ForwardQueue(Path.of(SystemProperties.expand(config.directory())));
         ForwardSender.Settings settings = new ForwardSender.Settings(
                 new Backoff(Duration.ofSeconds(Math.max(1, config.initialRetryDelaySeconds())),
                         Duration.ofSeconds(Math.max(1, config.maxRetryDelaySeconds()))),
-                config.maxAttempts(), Duration.ofHours(Math.max(0, config.maxAgeHours())), config.batchSize());
+                config.maxAttempts(), Duration.ofHours(Math.max(0, config.maxAgeHours())), config.batchSize(),
+                unconfirmedGrace, Duration.ofMinutes(Math.max(1, config.unconfirmedTimeoutMinutes())));
         this.sender = new ForwardSender(queue, settings, clock, () -> scu, () -> index);
         if (!queue.pending().isEmpty() || !queue.failed().isEmpty()) {
             LOG.info("forward: {} instance(s) pending and {} failed from before", queue.pending().size(),
@@ -190,6 +212,10 @@ public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, 
     @Override
     public void instanceStored(InstanceStored event) throws Exception {
         InstanceLocation instance = event.instance();
+        if (!queue.confirm(instance.sopInstanceUID(), clock.instant()).isEmpty()) {
+            sender.wakeUp(); // queued while it was received: due now
+            return;
+        }
         List<ForwardRule> candidates = new ArrayList<>();
         for (ForwardRule r : rules) {
             if (r.matches(event.callingAETitle(), instance.sopClassUID())) {
@@ -222,6 +248,31 @@ public final class ForwardPlugin implements InstanceStoredHook, PluginEndpoint, 
         if (!byDestination.isEmpty()) {
             sender.wakeUp();
         }
+    }
+
+    /**
+     * Queues the received instance, durably and unconfirmed, for each destination whose rule matches, before the
+     * archive writes and acknowledges it; never changes or refuses it. A failure to write the queue is thrown (counted
+     * as a failure of the plugin; the instance goes on, and the stored report queues it).
+     */
+    @Override
+    public Verdict intercept(Attributes dataset, Origin origin) throws Exception {
+        String sopClass = dataset.getString(Tag.SOPClassUID, "");
+        String calling = origin == null || origin.callingAETitle() == null ? "" : origin.callingAETitle();
+        String modality = dataset.getString(Tag.Modality, "");
+        Map<String, ForwardRule> byDestination = new LinkedHashMap<>();
+        for (ForwardRule r : rules) {
+            if (r.matches(calling, sopClass, modality)) {
+                byDestination.putIfAbsent(r.destination(), r);
+            }
+        }
+        Instant now = clock.instant();
+        for (ForwardRule r : byDestination.values()) {
+            queue.addUnconfirmed(r.name(), r.destination(), dataset.getString(Tag.StudyInstanceUID, ""),
+                    dataset.getString(Tag.SeriesInstanceUID, ""), dataset.getString(Tag.SOPInstanceUID, ""), sopClass,
+                    calling, now, now.plus(unconfirmedGrace));
+        }
+        return Verdict.accept();
     }
 
     /** The Modality of a stored instance, read from its header. */

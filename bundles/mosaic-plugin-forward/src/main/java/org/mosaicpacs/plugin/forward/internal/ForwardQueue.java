@@ -14,7 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * written to a temporary file, forced to disk and renamed over the old one, and the folder is forced too, so a
  * crash leaves the old or the new state, never half of one; an added entry is durable when {@link #add} returns.
  * Read back at start: the queue survives restarts. An unreadable file is renamed {@code .unreadable} and logged.
+ *
+ * <p>An entry is <em>confirmed</em> when it was queued for an instance the archive has stored, and
+ * <em>unconfirmed</em> when it was queued while the instance was still being received ({@link #addUnconfirmed},
+ * from the plugin's ingest interceptor, before the archive acknowledges the instance). {@link #confirm} marks the
+ * unconfirmed entries of an instance confirmed once it is stored; that mark is kept in memory only: after a restart
+ * the sender settles every unconfirmed entry by looking the instance up in the index.
  * Thread safe (one lock).
  */
 final class ForwardQueue {
@@ -37,7 +45,7 @@ final class ForwardQueue {
     /** An instance to deliver to one destination. */
     record Entry(long sequence, String rule, String destination, String studyInstanceUID, String seriesInstanceUID,
                  String sopInstanceUID, String sopClassUID, String callingAETitle, Instant queued, int attempts,
-                 Instant notBefore, String lastError) {
+                 Instant notBefore, String lastError, boolean confirmed) {
 
         Entry {
             Objects.requireNonNull(destination, "destination");
@@ -47,12 +55,22 @@ final class ForwardQueue {
 
         Entry failedAttempt(String error, Instant next) {
             return new Entry(sequence, rule, destination, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
-                    sopClassUID, callingAETitle, queued, attempts + 1, next, error);
+                    sopClassUID, callingAETitle, queued, attempts + 1, next, error, confirmed);
         }
 
         Entry requeued(Instant now) {
             return new Entry(sequence, rule, destination, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
-                    sopClassUID, callingAETitle, queued, 0, now, lastError);
+                    sopClassUID, callingAETitle, queued, 0, now, lastError, confirmed);
+        }
+
+        Entry withConfirmed(Instant due) {
+            return new Entry(sequence, rule, destination, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
+                    sopClassUID, callingAETitle, queued, attempts, due, lastError, true);
+        }
+
+        Entry postponed(Instant next) {
+            return new Entry(sequence, rule, destination, studyInstanceUID, seriesInstanceUID, sopInstanceUID,
+                    sopClassUID, callingAETitle, queued, attempts, next, lastError, confirmed);
         }
     }
 
@@ -63,6 +81,8 @@ final class ForwardQueue {
     private final Path failedFolder;
     private final TreeMap<Long, Entry> pending = new TreeMap<>();
     private final TreeMap<Long, Entry> failed = new TreeMap<>();
+    /** The sequences of the unconfirmed pending entries, by SOP Instance UID (a long queue is not scanned). */
+    private final Map<String, List<Long>> unconfirmed = new HashMap<>();
     private long nextSequence = 1;
 
     /**
@@ -91,6 +111,9 @@ final class ForwardQueue {
                 try {
                     Entry e = read(f);
                     into.put(e.sequence(), e);
+                    if (into == pending && !e.confirmed()) {
+                        unconfirmed.computeIfAbsent(e.sopInstanceUID(), k -> new ArrayList<>()).add(e.sequence());
+                    }
                     nextSequence = Math.max(nextSequence, e.sequence() + 1);
                 } catch (IOException | RuntimeException e) {
                     Path aside = f.resolveSibling(name + ".unreadable");
@@ -113,7 +136,8 @@ final class ForwardQueue {
                     required(p, "studyInstanceUID"), required(p, "seriesInstanceUID"), required(p, "sopInstanceUID"),
                     p.getProperty("sopClassUID", ""), p.getProperty("callingAETitle", ""),
                     Instant.parse(required(p, "queued")), Integer.parseInt(p.getProperty("attempts", "0")),
-                    Instant.parse(p.getProperty("notBefore", required(p, "queued"))), p.getProperty("lastError", ""));
+                    Instant.parse(p.getProperty("notBefore", required(p, "queued"))), p.getProperty("lastError", ""),
+                    !"false".equals(p.getProperty("confirmed")));
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new IOException("malformed value: " + e.getMessage(), e);
         }
@@ -145,6 +169,7 @@ final class ForwardQueue {
         p.setProperty("attempts", Integer.toString(e.attempts()));
         p.setProperty("notBefore", e.notBefore().toString());
         p.setProperty("lastError", e.lastError());
+        p.setProperty("confirmed", Boolean.toString(e.confirmed()));
         StringWriter text = new StringWriter();
         p.store(text, null);
         Path target = folder.resolve(fileName(e.sequence()));
@@ -177,11 +202,55 @@ final class ForwardQueue {
      */
     synchronized Entry add(String rule, String destination, String study, String series, String sop, String sopClass,
                            String callingAETitle, Instant now) throws IOException {
-        Entry e = new Entry(nextSequence, rule, destination, study, series, sop, sopClass, callingAETitle, now, 0, now, "");
+        Entry e = new Entry(nextSequence, rule, destination, study, series, sop, sopClass, callingAETitle, now, 0, now, "",
+                true);
         write(pendingFolder, e);
         nextSequence++;
         pending.put(e.sequence(), e);
         return e;
+    }
+
+    /**
+     * Queues, durably, an instance that is still being received: unconfirmed, not due before {@code notBefore}
+     * unless {@link #confirm} is called first.
+     */
+    synchronized Entry addUnconfirmed(String rule, String destination, String study, String series, String sop,
+                                      String sopClass, String callingAETitle, Instant now, Instant notBefore)
+            throws IOException {
+        Entry e = new Entry(nextSequence, rule, destination, study, series, sop, sopClass, callingAETitle, now, 0,
+                notBefore, "", false);
+        write(pendingFolder, e);
+        nextSequence++;
+        pending.put(e.sequence(), e);
+        unconfirmed.computeIfAbsent(sop, k -> new ArrayList<>()).add(e.sequence());
+        return e;
+    }
+
+    /**
+     * Marks the unconfirmed pending entries of a stored instance confirmed and due at {@code now} (in memory only).
+     *
+     * @return the destinations of the entries confirmed (empty when none was waiting)
+     */
+    synchronized List<String> confirm(String sopInstanceUID, Instant now) {
+        List<String> destinations = new ArrayList<>();
+        List<Long> sequences = unconfirmed.remove(sopInstanceUID);
+        if (sequences != null) {
+            for (long sequence : sequences) {
+                Entry e = pending.get(sequence);
+                if (e != null && !e.confirmed()) {
+                    pending.put(sequence, e.withConfirmed(now));
+                    destinations.add(e.destination());
+                }
+            }
+        }
+        return destinations;
+    }
+
+    /** An unconfirmed entry whose instance is not (yet) in the index waits until {@code next} (in memory only). */
+    synchronized void postpone(Entry e, Instant next) {
+        if (pending.containsKey(e.sequence())) {
+            pending.put(e.sequence(), e.postponed(next));
+        }
     }
 
     /** The destinations that have pending entries. */
@@ -220,6 +289,17 @@ final class ForwardQueue {
     synchronized void remove(Entry e) throws IOException {
         Files.deleteIfExists(pendingFolder.resolve(fileName(e.sequence())));
         pending.remove(e.sequence());
+        forgetUnconfirmed(e);
+    }
+
+    private void forgetUnconfirmed(Entry e) {
+        List<Long> sequences = unconfirmed.get(e.sopInstanceUID());
+        if (sequences != null) {
+            sequences.remove(e.sequence());
+            if (sequences.isEmpty()) {
+                unconfirmed.remove(e.sopInstanceUID());
+            }
+        }
     }
 
     /** Records a failed attempt; the entry waits until {@code next}. */
@@ -236,6 +316,7 @@ final class ForwardQueue {
         write(failedFolder, updated);
         Files.deleteIfExists(pendingFolder.resolve(fileName(e.sequence())));
         pending.remove(e.sequence());
+        forgetUnconfirmed(e);
         failed.put(updated.sequence(), updated);
         return updated;
     }

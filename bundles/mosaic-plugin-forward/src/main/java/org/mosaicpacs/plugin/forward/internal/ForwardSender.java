@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * ServiceClassUser#send}, read from storage, de-identified for marked AEs). An association that fails puts the whole
  * destination on back-off (its entries are not tried one by one against a peer that is down); a refused instance
  * waits on its own back-off. After {@code maxAttempts} attempts or {@code maxAge} an entry moves to the failed list.
- * An instance deleted from the archive meanwhile is dropped from the queue. Runs on one thread of its own ({@link
+ * An instance deleted from the archive meanwhile is dropped from the queue. An unconfirmed entry (queued while its
+ * instance was being received, see {@link ForwardQueue}) whose instance is not in the index waits for it, in steps of
+ * {@code unconfirmedGrace}, and is dropped when {@code unconfirmedTimeout} after it was queued the instance is still
+ * not there (the archive refused it or its ingest failed). Runs on one thread of its own ({@link
  * #start}); {@link #runOnce} is one pass, for tests with a clock of their own.
  */
 final class ForwardSender {
 
     /** The settings of delivery. */
-    record Settings(Backoff backoff, int maxAttempts, Duration maxAge, int batchSize) {
+    record Settings(Backoff backoff, int maxAttempts, Duration maxAge, int batchSize, Duration unconfirmedGrace,
+                    Duration unconfirmedTimeout) {
     }
 
     /** What is known of one destination. */
@@ -189,7 +193,16 @@ final class ForwardSender {
         for (ForwardQueue.Entry e : batch) {
             try {
                 List<InstanceLocation> found = idx.locate(e.studyInstanceUID(), e.seriesInstanceUID(), e.sopInstanceUID());
-                if (found.isEmpty()) {
+                if (found.isEmpty() && !e.confirmed()) {
+                    if (now.isBefore(e.queued().plus(settings.unconfirmedTimeout()))) {
+                        queue.postpone(e, now.plus(settings.unconfirmedGrace())); // still being received
+                    } else {
+                        LOG.info("forward to {}: {} was queued while it was received but the archive never stored it;"
+                                + " dropped from the queue", destination, e.sopInstanceUID());
+                        queue.remove(e);
+                        dropped.incrementAndGet();
+                    }
+                } else if (found.isEmpty()) {
                     LOG.info("forward to {}: {} was deleted from the archive; dropped from the queue", destination,
                             e.sopInstanceUID());
                     queue.remove(e);

@@ -37,8 +37,10 @@ import org.mosaicpacs.api.index.DuplicatePolicy;
 import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.index.StorageLocation;
 import org.mosaicpacs.api.index.StoreOutcome;
+import org.mosaicpacs.api.ingest.Origin;
 import org.mosaicpacs.api.plugin.EndpointRequest;
 import org.mosaicpacs.api.plugin.EndpointResponse;
+import org.mosaicpacs.api.plugin.Verdict;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageKey;
 import org.mosaicpacs.api.storage.StoredObject;
@@ -270,6 +272,72 @@ class ForwardPluginTest {
         assertEquals(List.of(STUDY + ".1.2"), peer.received);
         assertEquals(1, restarted.sender().dropped());
         assertTrue(restarted.queue().pending().isEmpty());
+    }
+
+    /** The header the archive's ingest hands to interceptors before it writes the instance. */
+    private static Attributes received(String sop, String modality) {
+        Attributes ds = new Attributes();
+        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, STUDY + (modality.equals("CT") ? ".1" : ".2"));
+        ds.setString(Tag.Modality, VR.CS, modality);
+        return ds;
+    }
+
+    @Test
+    void anInstanceIsQueuedWhileItIsReceivedAndSentAtOnceWhenTheArchiveReportsItStored() throws Exception {
+        ForwardPlugin p = plugin(Map.of(), rule("CTPEER", Set.of("SCANNER"), Set.of("CT"), Set.of()));
+        Origin scanner = new Origin("SCANNER", "MOSAIC", "127.0.0.1");
+        assertEquals(Verdict.accept(), p.intercept(received(STUDY + ".1.1", "CT"), scanner));
+        p.intercept(received(STUDY + ".2.1", "MR"), scanner);
+        p.intercept(received(STUDY + ".1.9", "CT"), new Origin("OTHER", "MOSAIC", "127.0.0.1"));
+        // only the matching one is queued, on disk before the archive writes (and acknowledges) it, not yet due
+        assertEquals(1, Files.list(temp.resolve("forward/pending")).count());
+        p.sender().runOnce();
+        assertEquals(List.of(), peer.received, "not sent before the archive has stored it");
+
+        p.instanceStored(store(STUDY + ".1.1", "CT", UID.CTImageStorage, "SCANNER"));
+        p.sender().runOnce();
+        assertEquals(List.of(STUDY + ".1.1"), peer.received, "sent once, at once");
+        assertTrue(p.queue().pending().isEmpty());
+        assertEquals(0, p.sender().dropped());
+    }
+
+    @Test
+    void anAcknowledgedInstanceWhoseStoredReportWasLostIsForwardedAfterARestart() throws Exception {
+        ForwardPlugin first = plugin(Map.of("unconfirmedGraceSeconds", 30L),
+                rule("PEER", Set.of(), Set.of(), Set.of()));
+        first.intercept(received(STUDY + ".1.1", "CT"), new Origin("CT01", "MOSAIC", "127.0.0.1"));
+        store(STUDY + ".1.1", "CT", UID.CTImageStorage, "CT01"); // stored and acknowledged; then the JVM dies
+        first.deactivate();
+
+        ForwardPlugin restarted = plugin(Map.of("unconfirmedGraceSeconds", 30L),
+                rule("PEER", Set.of(), Set.of(), Set.of()));
+        assertEquals(1, restarted.queue().pending().size());
+        restarted.sender().runOnce();
+        assertEquals(List.of(), peer.received, "the grace for the stored report first");
+        clock.advance(Duration.ofSeconds(31));
+        restarted.sender().runOnce();
+        assertEquals(List.of(STUDY + ".1.1"), peer.received, "found in the index: sent");
+        assertTrue(restarted.queue().pending().isEmpty());
+    }
+
+    @Test
+    void anInstanceQueuedWhileReceivedThatIsNeverStoredIsDroppedAfterTheTimeout() throws Exception {
+        ForwardPlugin p = plugin(Map.of("unconfirmedGraceSeconds", 30L, "unconfirmedTimeoutMinutes", 10L),
+                rule("PEER", Set.of(), Set.of(), Set.of()));
+        p.intercept(received(STUDY + ".1.1", "CT"), new Origin("CT01", "MOSAIC", "127.0.0.1"));
+        for (int i = 0; i < 19; i++) { // refused by the archive, or its ingest failed: never in the index
+            clock.advance(Duration.ofSeconds(31));
+            p.sender().runOnce();
+            assertEquals(1, p.queue().pending().size(), "waits for it until the timeout, " + (i + 1) * 31 + " s");
+        }
+        clock.advance(Duration.ofSeconds(60));
+        p.sender().runOnce();
+        assertTrue(p.queue().pending().isEmpty(), "dropped after 10 minutes");
+        assertEquals(1, p.sender().dropped());
+        assertEquals(0, peer.attempts, "nothing was sent");
     }
 
     /** A remote AE as the archive's service class user reaches it: reads each instance from the storage. */
