@@ -6,8 +6,10 @@ Against a running archive (e.g. the distribution on MOSAIC_HTTP_PORT):
     bench/dicomweb/bench.py --url http://localhost:8080/dicom-web --instances 600
 
 Instances are CT images made here with pydicom (Debian's /usr/bin/python3), 16-bit, rows x columns,
-Explicit VR Little Endian, sent in STOW-RS requests of --batch instances. Prints a Markdown table.
-Standard library and pydicom only.
+Explicit VR Little Endian, sent in STOW-RS requests of --batch instances. With --studies N, N small studies (one
+16x16 instance each, other patients) are stored first, so that QIDO-RS runs against an archive of that size.
+Prints a Markdown table (--label names the column). The same driver runs against any DICOMweb server (bench/
+dicomweb/run.sh runs it against Mosaic and Orthanc's DICOMweb plugin). Standard library and pydicom only.
 """
 import argparse
 import io
@@ -23,7 +25,7 @@ from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 CT = "1.2.840.10008.5.1.4.1.1.2"
 
 
-def instance(study, series, number, rows, cols):
+def instance(study, series, number, rows, cols, patient="BENCH^DICOMWEB", patient_id="BENCH1"):
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = CT
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -32,8 +34,8 @@ def instance(study, series, number, rows, cols):
     ds.file_meta = meta
     ds.SOPClassUID = CT
     ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-    ds.PatientName = "BENCH^DICOMWEB"
-    ds.PatientID = "BENCH1"
+    ds.PatientName = patient
+    ds.PatientID = patient_id
     ds.StudyInstanceUID = study
     ds.SeriesInstanceUID = series
     ds.StudyDate = "20240105"
@@ -78,6 +80,32 @@ def median_ms(url, runs, headers=None):
     return statistics.median(times) * 1000, min(times) * 1000, max(times) * 1000
 
 
+def stow(url, parts):
+    """One STOW-RS request of Part 10 byte strings; returns its time."""
+    boundary = uuid.uuid4().hex
+    body = io.BytesIO()
+    for part in parts:
+        body.write(b"--" + boundary.encode() + b"\r\nContent-Type: application/dicom\r\n\r\n" + part + b"\r\n")
+    body.write(b"--" + boundary.encode() + b"--\r\n")
+    status, _, t = request(url + "/studies", body.getvalue(), {
+        "Content-Type": 'multipart/related; type="application/dicom"; boundary=' + boundary,
+        "Accept": "application/dicom+json"}, "POST")
+    assert status == 200, status
+    return t
+
+
+def measured(f):
+    """f(), or the error in words when the server cannot do it."""
+    try:
+        return f()
+    except Exception as e:  # an HTTP error or a refused request is a result too
+        return str(e)
+
+
+def ms3(m):
+    return m if isinstance(m, str) else f"{m[0]:.1f} / {m[1]:.1f} / {m[2]:.1f} ms"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--url", default="http://localhost:8080/dicom-web")
@@ -86,43 +114,50 @@ def main():
     p.add_argument("--cols", type=int, default=512)
     p.add_argument("--batch", type=int, default=50)
     p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--studies", type=int, default=0, help="small studies stored first, for QIDO at that size")
+    p.add_argument("--label", default="result")
     a = p.parse_args()
     study, series = generate_uid(), generate_uid()
 
+    population = []
+    for k in range(a.studies):
+        population.append(instance(generate_uid(), generate_uid(), 1, 16, 16, f"POP^{k:06d}", f"POP{k:06d}"))
+        if len(population) == 100 or k == a.studies - 1:
+            stow(a.url, population)
+            population = []
+
     stored_bytes, stow_time = 0, 0.0
     for first in range(1, a.instances + 1, a.batch):
-        boundary = uuid.uuid4().hex
-        body = io.BytesIO()
-        for n in range(first, min(first + a.batch, a.instances + 1)):
-            part = instance(study, series, n, a.rows, a.cols)
-            stored_bytes += len(part)
-            body.write(b"--" + boundary.encode() + b"\r\nContent-Type: application/dicom\r\n\r\n" + part + b"\r\n")
-        body.write(b"--" + boundary.encode() + b"--\r\n")
-        status, _, t = request(a.url + "/studies", body.getvalue(), {
-            "Content-Type": 'multipart/related; type="application/dicom"; boundary=' + boundary,
-            "Accept": "application/dicom+json"}, "POST")
-        assert status == 200, status
-        stow_time += t
+        parts = [instance(study, series, n, a.rows, a.cols) for n in range(first, min(first + a.batch, a.instances + 1))]
+        stored_bytes += sum(len(x) for x in parts)
+        stow_time += stow(a.url, parts)
 
     metadata = f"{a.url}/studies/{study}/series/{series}/metadata"
     _, meta_bytes, first_metadata = request(metadata)
-    meta = median_ms(metadata, a.runs)
-    meta_gzip = median_ms(metadata, a.runs, {"Accept-Encoding": "gzip"})
-    qido = median_ms(f"{a.url}/studies?PatientName=BENCH*&limit=101&includefield=00081030", a.runs)
-    qido_series = median_ms(f"{a.url}/studies/{study}/series", a.runs)
-    _, retrieved, retrieve_time = request(f"{a.url}/studies/{study}/series/{series}", headers={
-        "Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'})
+    meta = measured(lambda: median_ms(metadata, a.runs))
+    meta_gzip = measured(lambda: median_ms(metadata, a.runs, {"Accept-Encoding": "gzip"}))
+    qido = measured(lambda: median_ms(f"{a.url}/studies?PatientName=BENCH*&limit=101&includefield=00081030", a.runs))
+    qido_uid = measured(lambda: median_ms(f"{a.url}/studies?StudyInstanceUID={study}", a.runs))
+    qido_series = measured(lambda: median_ms(f"{a.url}/studies/{study}/series", a.runs))
+
+    def retrieve():
+        _, n, t = request(f"{a.url}/studies/{study}/series/{series}", headers={
+            "Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'})
+        return f"{n / (1024 * 1024) / t:.0f} MiB/s ({t:.1f} s)"
+    retrieved = measured(retrieve)
 
     mb = 1024 * 1024
-    print(f"| measure ({a.instances} instances, {a.rows}x{a.cols} 16-bit, {stored_bytes / mb:.0f} MiB) | result |")
+    print(f"| measure ({a.instances} instances, {a.rows}x{a.cols} 16-bit, {stored_bytes / mb:.0f} MiB; "
+          f"{a.studies + 1} studies) | {a.label} |")
     print("| --- | --- |")
     print(f"| STOW-RS, {a.batch} instances per request | {a.instances / stow_time:.0f} instances/s, {stored_bytes / mb / stow_time:.0f} MiB/s |")
-    print(f"| series metadata, first request (builds the series' metadata file) | {first_metadata * 1000:.0f} ms ({meta_bytes / 1024:.0f} KiB JSON) |")
-    print(f"| series metadata, next requests (median / min / max of {a.runs}) | {meta[0]:.0f} / {meta[1]:.0f} / {meta[2]:.0f} ms |")
-    print(f"| same, gzip | {meta_gzip[0]:.0f} / {meta_gzip[1]:.0f} / {meta_gzip[2]:.0f} ms |")
-    print(f"| QIDO-RS /studies?PatientName=BENCH* (median / min / max) | {qido[0]:.1f} / {qido[1]:.1f} / {qido[2]:.1f} ms |")
-    print(f"| QIDO-RS /studies/{{study}}/series (median / min / max) | {qido_series[0]:.1f} / {qido_series[1]:.1f} / {qido_series[2]:.1f} ms |")
-    print(f"| WADO-RS series retrieve, transfer-syntax=* | {retrieved / mb / retrieve_time:.0f} MiB/s ({retrieve_time:.1f} s) |")
+    print(f"| series metadata, first request | {first_metadata * 1000:.0f} ms ({meta_bytes / 1024:.0f} KiB JSON) |")
+    print(f"| series metadata, next requests (median / min / max of {a.runs}) | {ms3(meta)} |")
+    print(f"| same, gzip | {ms3(meta_gzip)} |")
+    print(f"| QIDO-RS /studies?PatientName=BENCH* (median / min / max) | {ms3(qido)} |")
+    print(f"| QIDO-RS /studies?StudyInstanceUID= (median / min / max) | {ms3(qido_uid)} |")
+    print(f"| QIDO-RS /studies/{{study}}/series (median / min / max) | {ms3(qido_series)} |")
+    print(f"| WADO-RS series retrieve, transfer-syntax=* | {retrieved} |")
 
 
 if __name__ == "__main__":
