@@ -166,14 +166,24 @@ final class StorageMigration {
         }
         String study = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
         List<InstanceLocation> found = index.locate(study, null, null);
+        boolean indexed = false;
         for (InstanceLocation l : found) {
-            if (l.sopInstanceUID().equals(sop) && l.location().storageId().equals(to.id()) && l.location().key().equals(key)) {
+            if (!l.sopInstanceUID().equals(sop)) {
+                continue;
+            }
+            indexed = true;
+            if (l.location().storageId().equals(to.id()) && l.location().key().equals(key)) {
                 from.delete(key);
                 journal.done(sop, key.value());
                 return 1;
             }
         }
-        // still in the source (handled with its study, the copy is verified and reused) or gone
+        if (!indexed) {
+            // deleted from the archive since: nothing points to a copy this migration wrote, it goes too
+            to.delete(key);
+            journal.done(sop, key.value());
+        }
+        // else still in the source: handled with its study (the copy is verified and reused)
         return 0;
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mosaicpacs.api.index.DuplicatePolicy;
+import org.mosaicpacs.api.index.InstanceLocation;
 import org.mosaicpacs.api.index.StorageLocation;
 import org.mosaicpacs.api.index.StorageUsage;
 import org.mosaicpacs.api.storage.StorageKey;
@@ -164,6 +165,29 @@ class StorageMigrationTest {
         assertAllIn("s3-main");
         assertEquals(0, f.objectsIn(f.fs));
         assertEquals(11, f.objectsIn(f.bucket));
+    }
+
+    @Test
+    void aCopyOfAnInstanceDeletedAfterTheCrashIsRemovedByTheNextRun() throws Exception {
+        // killed after the 6th copy was written, before the index pointed to it
+        IllegalStateException crash = assertThrows(IllegalStateException.class,
+                () -> migrate("default", "s3-main", all(), checking(StorageMigration.Step.COPIED, 6)));
+        String sop = crash.getMessage().substring(crash.getMessage().lastIndexOf(' ') + 1);
+        assertEquals(6, f.objectsIn(f.bucket), "5 moved and one copy nothing points to yet");
+        // then the instance is deleted from the archive (as mosaic:delete does: index first, then its object)
+        for (InstanceLocation l : f.index.delete(sop.substring(0, 6), sop.substring(0, 6) + ".1", sop)) {
+            f.backend(l.location().storageId()).delete(l.location().key());
+        }
+        f.sent.remove(sop);
+
+        StorageMigration.Result r = migrate("default", "s3-main", all(), checking(null, 0));
+
+        assertEquals(5, r.moved());
+        assertEquals(List.of(), problems);
+        assertAllIn("s3-main");
+        assertEquals(0, f.objectsIn(f.fs));
+        assertEquals(10, f.objectsIn(f.bucket), "the deleted instance's copy is gone too");
+        assertFalse(Files.exists(journals.resolve("default--s3-main.journal")), "nothing left pending");
     }
 
     @Test
