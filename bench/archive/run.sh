@@ -30,9 +30,8 @@ STUDIES_2K=${STUDIES_2K:-1998}
 DIST=${DIST:-$(ls "$root"/karaf-assembly/target/mosaic-pacs-*.tar.gz 2>/dev/null | head -1)}
 [ -f "$DIST" ] || { echo "no distribution: mvn -B -ntp install -DskipTests first" >&2; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
-log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+. "$here/../mosaic.sh"
 
 rm -rf "$OUT"; mkdir -p "$OUT"
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -48,33 +47,7 @@ bytes=$(du -sb "$OUT/ct-a" | cut -f1)
 log "CT set: $N files, $bytes bytes, per set"
 
 # ---- the three receivers ----------------------------------------------------------------------------------
-PIDS=()
-cleanup() {
-    [ -n "${MOSAIC_HOME:-}" ] && [ -f "$MOSAIC_HOME/data/port" ] && "$MOSAIC_HOME/bin/stop" >/dev/null 2>&1 || true
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-mkdir -p "$OUT/mosaic"
-tar xzf "$DIST" -C "$OUT/mosaic"
-MOSAIC_HOME=$(ls -d "$OUT"/mosaic/*/)
-MOSAIC_HOME=${MOSAIC_HOME%/}
-export MOSAIC_HTTP_PORT=$(free_port) MOSAIC_DICOM_PORT=$(free_port) MOSAIC_DATA="$OUT/mosaic-data" JAVA_MAX_MEM=1024M
-sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$MOSAIC_HOME/etc/org.apache.karaf.shell.cfg"
-sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-    "$MOSAIC_HOME/etc/org.apache.karaf.management.cfg"
-mosaic_start() {
-    "$MOSAIC_HOME/bin/start"
-    for _ in $(seq 240); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MOSAIC_HTTP_PORT/health")" = 200 ] && return 0
-        sleep 0.5
-    done
-    echo "Mosaic did not start" >&2; exit 1
-}
-mosaic_stop() {
-    "$MOSAIC_HOME/bin/stop"
-    for _ in $(seq 120); do [ -f "$MOSAIC_HOME/data/port" ] && "$MOSAIC_HOME/bin/status" >/dev/null 2>&1 || return 0; sleep 0.5; done
-}
+mosaic_unpack
 mosaic_start
 log "Mosaic PACS up on DICOM port $MOSAIC_DICOM_PORT"
 

@@ -75,7 +75,12 @@ def request(url, data=None, headers=None, method=None):
         return r.status, n, time.perf_counter() - start
 
 
+WARMUP = 5
+
+
 def median_ms(url, runs, headers=None):
+    for _ in range(WARMUP):  # not measured: a JVM server compiles the path on its first requests
+        request(url, headers=headers)
     times = [request(url, headers=headers)[2] for _ in range(runs)]
     return statistics.median(times) * 1000, min(times) * 1000, max(times) * 1000
 
@@ -116,7 +121,10 @@ def main():
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--studies", type=int, default=0, help="small studies stored first, for QIDO at that size")
     p.add_argument("--label", default="result")
+    p.add_argument("--warmup", type=int, default=5, help="unmeasured requests before each latency measure")
     a = p.parse_args()
+    global WARMUP
+    WARMUP = a.warmup
     study, series = generate_uid(), generate_uid()
 
     population = []

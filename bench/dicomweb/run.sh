@@ -20,34 +20,15 @@ OUT=${OUT:-$here/target/run}
 DIST=${DIST:-$(ls "$root"/karaf-assembly/target/mosaic-pacs-*.tar.gz 2>/dev/null | grep -v distribution | head -1)}
 [ -f "$DIST" ] || { echo "no distribution: mvn -B -ntp install -DskipTests first" >&2; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+. "$here/../mosaic.sh"
 
 rm -rf "$OUT"; mkdir -p "$OUT"
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "distribution: $DIST; $(java -version 2>&1 | head -1); $(/usr/sbin/Orthanc --version 2>/dev/null | head -1 || true)"
 
-PIDS=()
-cleanup() {
-    [ -n "${MOSAIC_HOME:-}" ] && [ -f "$MOSAIC_HOME/data/port" ] && "$MOSAIC_HOME/bin/stop" >/dev/null 2>&1 || true
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
 # ---- Mosaic PACS -------------------------------------------------------------------------------------------
-mkdir -p "$OUT/mosaic"
-tar xzf "$DIST" -C "$OUT/mosaic"
-MOSAIC_HOME=$(ls -d "$OUT"/mosaic/*/)
-MOSAIC_HOME=${MOSAIC_HOME%/}
-export MOSAIC_HTTP_PORT=$(free_port) MOSAIC_DICOM_PORT=$(free_port) MOSAIC_DATA="$OUT/mosaic-data" JAVA_MAX_MEM=1024M
-sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$MOSAIC_HOME/etc/org.apache.karaf.shell.cfg"
-sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" \
-    "$MOSAIC_HOME/etc/org.apache.karaf.management.cfg"
-"$MOSAIC_HOME/bin/start"
-for _ in $(seq 240); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MOSAIC_HTTP_PORT/health")" = 200 ] && break
-    sleep 0.5
-done
+mosaic_unpack
+mosaic_start
 for _ in $(seq 120); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MOSAIC_HTTP_PORT/dicom-web/studies?limit=1")" = 200 ] && break
     sleep 0.5
