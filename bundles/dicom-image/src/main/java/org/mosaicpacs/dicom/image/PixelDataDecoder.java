@@ -11,13 +11,14 @@ import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.image.internal.JpegDecoder;
+import org.mosaicpacs.dicom.image.internal.JpegLsDecoder;
 import org.mosaicpacs.dicom.image.internal.RleDecoder;
 
 /**
  * Decodes frames of Pixel Data (7FE0,0010) to {@link FrameRaster}s: native data of every supported
  * Photometric Interpretation and Planar Configuration, RLE Lossless, and JPEG baseline (process 1), extended
- * (process 2 and 4) and lossless (process 14, also selection value 1). JPEG-LS and JPEG 2000 are refused with an
- * {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance can serve every request.
+ * (process 2 and 4) and lossless (process 14, also selection value 1), JPEG-LS lossless and near-lossless (our own
+ * decoder). JPEG 2000 is refused with an {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance can serve every request.
  */
 public final class PixelDataDecoder {
 
@@ -26,6 +27,8 @@ public final class PixelDataDecoder {
 
     private static final Set<String> JPEG = Set.of(UID.JPEGBaseline8Bit, UID.JPEGExtended12Bit, UID.JPEGLossless,
             UID.JPEGLosslessSV1);
+
+    private static final Set<String> JPEG_LS = Set.of(UID.JPEGLSLossless, UID.JPEGLSNearLossless);
 
     private final long maxFrameSamples;
 
@@ -42,7 +45,8 @@ public final class PixelDataDecoder {
     /** Returns whether frames of this transfer syntax can be decoded. */
     public static boolean canDecode(String transferSyntaxUID) {
         TransferSyntax ts = TransferSyntax.of(transferSyntaxUID);
-        return !ts.isEncapsulated() || JPEG.contains(transferSyntaxUID) || UID.RLELossless.equals(transferSyntaxUID);
+        return !ts.isEncapsulated() || JPEG.contains(transferSyntaxUID) || UID.RLELossless.equals(transferSyntaxUID)
+                || JPEG_LS.contains(transferSyntaxUID);
     }
 
     /**
@@ -87,6 +91,11 @@ public final class PixelDataDecoder {
             if (pi.equals("YBR_FULL_422")) {
                 pi = "YBR_FULL";
             }
+        } else if (JPEG_LS.contains(transferSyntaxUID)) {
+            JpegLsDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), out);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = bits(out[i], 0, d.bitsStored(), d.signed());
+            }
         } else {
             JpegDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), out);
             for (int i = 0; i < out.length; i++) {
@@ -120,8 +129,9 @@ public final class PixelDataDecoder {
 
     static UnsupportedTransferSyntaxException unsupported(String ts) {
         return new UnsupportedTransferSyntaxException(ts, "pixel data in transfer syntax " + ts
-                + " cannot be decoded here: JPEG-LS and JPEG 2000 need a codec that Maven Central does not offer"
-                + " in a maintained Java form (supported: native, RLE Lossless, JPEG baseline, extended and lossless)");
+                + " cannot be decoded here: JPEG 2000 needs a codec that Maven Central does not offer"
+                + " in a maintained Java form (supported: native, RLE Lossless, JPEG baseline, extended and lossless,"
+                + " JPEG-LS)");
     }
 
     private FrameRaster decodeNative(Attributes ds, ImageDescriptor d, int frame) throws PixelDataException {

@@ -20,14 +20,16 @@ import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.UID;
 
 /**
- * The decoded pixels of every lossless compressed image of the corpus (RLE, JPEG lossless process 14 and SV1)
- * are exactly those of dcmtk's decompression (dcmdrle, dcmdjpeg) and, for RLE and native data, of pydicom's
+ * The decoded pixels of every lossless compressed image of the corpus (RLE, JPEG lossless process 14 and SV1,
+ * JPEG-LS; and JPEG-LS near-lossless, which decodes to one exact result too) are exactly those of dcmtk's
+ * decompression (dcmdrle, dcmdjpeg, dcmdjpls) and, for RLE and native data, of pydicom's
  * {@code pixel_array}; the {@link Decompressor}'s Explicit VR Little Endian output holds the same pixels and is
  * accepted by dcmdump.
  */
 class LosslessPixelsTest {
 
-    static final Set<String> LOSSLESS = Set.of(UID.RLELossless, UID.JPEGLossless, UID.JPEGLosslessSV1);
+    static final Set<String> LOSSLESS = Set.of(UID.RLELossless, UID.JPEGLossless, UID.JPEGLosslessSV1,
+            UID.JPEGLSLossless, UID.JPEGLSNearLossless);
 
     @TempDir
     Path tmp;
@@ -46,12 +48,17 @@ class LosslessPixelsTest {
     void sameSamplesAsDcmtkAndPydicom(String path) throws Exception {
         Path corpus = Tools.corpus();
         assumeTrue(corpus != null, "MOSAIC_CORPUS is not set");
-        assumeTrue(Tools.hasTool("dcmdjpeg") && Tools.hasTool("dcmdrle"), "dcmtk is not installed");
+        assumeTrue(Tools.hasTool("dcmdjpeg") && Tools.hasTool("dcmdrle") && Tools.hasTool("dcmdjpls"),
+                "dcmtk is not installed");
         Path file = corpus.resolve(path);
         Tools.Read compressed = Tools.read(file);
         Path dcmtk = tmp.resolve("dcmtk.dcm");
-        Tools.run(compressed.ts().equals(UID.RLELossless) ? "/usr/bin/dcmdrle" : "/usr/bin/dcmdjpeg", file.toString(),
-                dcmtk.toString());
+        String tool = switch (compressed.ts()) {
+            case UID.RLELossless -> "/usr/bin/dcmdrle";
+            case UID.JPEGLSLossless, UID.JPEGLSNearLossless -> "/usr/bin/dcmdjpls";
+            default -> "/usr/bin/dcmdjpeg";
+        };
+        Tools.run(tool, file.toString(), dcmtk.toString());
         Tools.Read reference = Tools.read(dcmtk);
         assertEquals(UID.ExplicitVRLittleEndian, reference.ts());
 

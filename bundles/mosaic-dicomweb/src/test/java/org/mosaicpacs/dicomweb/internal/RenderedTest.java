@@ -174,11 +174,31 @@ class RenderedTest {
                 "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
         assertEquals("application/octet-stream; transfer-syntax=" + UID.RLELossless,
                 Fixture.multipart(stored).get(0).headers().get("content-type"));
-        // a JPEG instance renders; a JPEG 2000 one is refused with 501 and a reason
+        // a JPEG instance renders; a JPEG 2000 one is refused with 501 and a reason (after JPEG-LS, below)
         Path jpeg = corpus.resolve("variants/ct/jpeg-lossless-sv1.dcm");
         web.store(jpeg);
         BufferedImage img = image(web.get(instancePath(read(jpeg)) + "/rendered", "Accept", "image/png"));
         assertEquals(read(jpeg).getInt(Tag.Columns, 0), img.getWidth());
+        // a JPEG-LS instance renders as the same CT stored natively, and its frame decodes to the native pixels
+        Path jls = corpus.resolve("variants/ct/jpeg-ls-lossless.dcm");
+        Path explicit = corpus.resolve("variants/ct/explicit.dcm");
+        web.store(jls);
+        HttpResponse<byte[]> jlsPng = web.get(instancePath(read(jls)) + "/rendered", "Accept", "image/png");
+        assertEquals(200, jlsPng.statusCode(), Fixture.text(jlsPng));
+        BufferedImage fromJls = image(jlsPng);
+        BufferedImage fromNative = new Renderer(new PixelDataDecoder())
+                .render(read(explicit), UID.ExplicitVRLittleEndian, RenderParameters.DEFAULT);
+        assertEquals(fromNative.getWidth(), fromJls.getWidth());
+        assertEquals(fromNative.getHeight(), fromJls.getHeight());
+        for (int y = 0; y < fromJls.getHeight(); y++) {
+            for (int x = 0; x < fromJls.getWidth(); x++) {
+                assertEquals(fromNative.getRGB(x, y), fromJls.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+        HttpResponse<byte[]> jlsFrame = web.get(instancePath(read(jls)) + "/frames/1", "Accept",
+                "multipart/related; type=\"application/octet-stream\"");
+        assertEquals(200, jlsFrame.statusCode(), Fixture.text(jlsFrame));
+        assertArrayEquals(read(explicit).getBytes(Tag.PixelData, false), Fixture.multipart(jlsFrame).get(0).content());
         Path j2k = corpus.resolve("variants/sc8/j2k-lossless.dcm");
         web.store(j2k);
         HttpResponse<byte[]> refused = web.get(instancePath(read(j2k)) + "/rendered");

@@ -36,11 +36,11 @@ import org.mosaicpacs.dicom.net.dimse.DimseResponse;
 import org.mosaicpacs.dicom.net.dimse.Status;
 
 /**
- * Compressed instances retrieved by peers that accept only uncompressed syntaxes: RLE Lossless, JPEG Lossless
- * and JPEG Baseline (made by DCMTK's dcmcrle and dcmcjpeg from a native original) arrive decompressed, and
- * pydicom finds the same pixel values as in the native original (lossless) or as it decodes from the stored
- * JPEG Baseline stream itself (within 2, two IDCTs); a JPEG-LS instance (dcmcjpls), which has no decoder here,
- * fails alone. DCMTK's getscu, movescu and storescp are the peers (skipped without them).
+ * Compressed instances retrieved by peers that accept only uncompressed syntaxes: RLE Lossless, JPEG Lossless,
+ * JPEG Baseline and JPEG-LS Lossless (made by DCMTK's dcmcrle, dcmcjpeg and dcmcjpls from a native original)
+ * arrive decompressed, and pydicom finds the same pixel values as in the native original (lossless) or as it
+ * decodes from the stored JPEG Baseline stream itself (within 2, two IDCTs); a JPEG-LS instance whose stream is
+ * corrupt cannot be decoded and fails alone. DCMTK's getscu, movescu and storescp are the peers (skipped without them).
  */
 class DecompressOnRetrieveTest {
 
@@ -50,6 +50,7 @@ class DecompressOnRetrieveTest {
     static final String LOSSLESS = SERIES + ".2";
     static final String BASELINE = SERIES + ".3";
     static final String JPEG_LS = SERIES + ".4";
+    static final String CORRUPT = SERIES + ".5";
     static final String PIXELS = Path.of("src/test/resources/compare_pixels.py").toAbsolutePath().toString();
 
     @TempDir
@@ -129,9 +130,11 @@ class DecompressOnRetrieveTest {
         putCompressed(eightBit(BASELINE), "dcmcjpeg", UID.JPEGBaseline8Bit, false, "+eb", "+un");
         putCompressed(TestArchive.image("P2", "Roe^Ann", STUDY, SERIES, JPEG_LS, 4), "dcmcjpls",
                 UID.JPEGLSLossless, true);
+        archive.put(TestArchive.encapsulated(TestArchive.image("P2", "Roe^Ann", STUDY, SERIES, CORRUPT, 5)),
+                UID.JPEGLSLossless);
     }
 
-    /** RLE, JPEG Lossless and Baseline arrived in {@code tsuid}, with pydicom's pixel values; JPEG-LS did not. */
+    /** RLE, JPEG Lossless, Baseline and JPEG-LS arrived in {@code tsuid}, with pydicom's pixel values. */
     private void assertDecompressed(Path folder, String tsuid) throws Exception {
         Map<String, Path> got = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(folder)) {
@@ -143,8 +146,8 @@ class DecompressOnRetrieveTest {
                 }
             }
         }
-        assertEquals(List.of(RLE, LOSSLESS, BASELINE), got.keySet().stream().sorted().toList(),
-                "every decodable instance, not the JPEG-LS one");
+        assertEquals(List.of(RLE, LOSSLESS, BASELINE, JPEG_LS), got.keySet().stream().sorted().toList(),
+                "every decodable instance, not the corrupt one");
         for (Map.Entry<String, Path> e : got.entrySet()) {
             TestArchive.Result r = TestArchive.run(60, "/usr/bin/python3", PIXELS,
                     references.get(e.getKey()).toString(), e.getValue().toString(),
@@ -163,7 +166,7 @@ class DecompressOnRetrieveTest {
                 out.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + STUDY, "127.0.0.1",
                 String.valueOf(archive.port()));
         assertDecompressed(out, UID.ExplicitVRLittleEndian);
-        assertTrue(r.output().toLowerCase().contains("fail"), "getscu reports the JPEG-LS failure:\n" + r.output());
+        assertTrue(r.output().toLowerCase().contains("fail"), "getscu reports the corrupt instance's failure:\n" + r.output());
     }
 
     @Test
@@ -208,12 +211,12 @@ class DecompressOnRetrieveTest {
             DimseResponse rsp = as.cget(UID.StudyRootQueryRetrieveInformationModelGet, Commands.MEDIUM, keys, null)
                     .await();
             assertEquals(Status.OneOrMoreFailures, rsp.status());
-            assertEquals(3, rsp.command().getInt(Tag.NumberOfCompletedSuboperations, -1));
-            assertArrayEquals(new String[] {JPEG_LS}, rsp.dataset().getStrings(Tag.FailedSOPInstanceUIDList));
+            assertEquals(4, rsp.command().getInt(Tag.NumberOfCompletedSuboperations, -1));
+            assertArrayEquals(new String[] {CORRUPT}, rsp.dataset().getStrings(Tag.FailedSOPInstanceUIDList));
             assertEquals(Status.Success, as.cecho().status(), "the association is still usable");
         }
         assertEquals(Map.of(RLE, UID.RLELossless, LOSSLESS, UID.ImplicitVRLittleEndian, BASELINE,
-                UID.ImplicitVRLittleEndian), received);
+                UID.ImplicitVRLittleEndian, JPEG_LS, UID.ImplicitVRLittleEndian), received);
     }
 
     @Test
@@ -221,7 +224,7 @@ class DecompressOnRetrieveTest {
         Decompression d = new Decompression();
         assertTrue(d.canDecompress(UID.RLELossless));
         assertTrue(d.canDecompress(UID.JPEGBaseline8Bit));
-        assertFalse(d.canDecompress(UID.JPEGLSLossless));
+        assertTrue(d.canDecompress(UID.JPEGLSLossless));
         assertFalse(d.canDecompress(UID.JPEG2000Lossless));
         Attributes ds = TestArchive.encapsulated(TestArchive.image("P", "N", STUDY, SERIES, JPEG_LS, 1));
         UnsupportedTransferSyntaxException e = assertThrows(UnsupportedTransferSyntaxException.class,
