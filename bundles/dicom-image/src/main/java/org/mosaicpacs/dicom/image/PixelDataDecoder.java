@@ -10,6 +10,7 @@ import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.image.internal.J2kDecoder;
 import org.mosaicpacs.dicom.image.internal.JpegDecoder;
 import org.mosaicpacs.dicom.image.internal.RleDecoder;
 
@@ -27,6 +28,8 @@ public final class PixelDataDecoder {
     private static final Set<String> JPEG = Set.of(UID.JPEGBaseline8Bit, UID.JPEGExtended12Bit, UID.JPEGLossless,
             UID.JPEGLosslessSV1);
 
+    private static final Set<String> JPEG_2000 = Set.of(UID.JPEG2000Lossless, UID.JPEG2000);
+
     private final long maxFrameSamples;
 
     /** Creates a decoder with {@link #DEFAULT_MAX_FRAME_SAMPLES}. */
@@ -42,7 +45,8 @@ public final class PixelDataDecoder {
     /** Returns whether frames of this transfer syntax can be decoded. */
     public static boolean canDecode(String transferSyntaxUID) {
         TransferSyntax ts = TransferSyntax.of(transferSyntaxUID);
-        return !ts.isEncapsulated() || JPEG.contains(transferSyntaxUID) || UID.RLELossless.equals(transferSyntaxUID);
+        return !ts.isEncapsulated() || JPEG.contains(transferSyntaxUID) || UID.RLELossless.equals(transferSyntaxUID)
+                || JPEG_2000.contains(transferSyntaxUID);
     }
 
     /**
@@ -86,6 +90,11 @@ public final class PixelDataDecoder {
             }
             if (pi.equals("YBR_FULL_422")) {
                 pi = "YBR_FULL";
+            }
+        } else if (JPEG_2000.contains(transferSyntaxUID)) {
+            J2kDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), d.bitsStored(), d.signed(), out);
+            if (pi.equals("YBR_RCT") || pi.equals("YBR_ICT")) {
+                pi = "RGB"; // the JPEG 2000 decoder applied the inverse component transform
             }
         } else {
             JpegDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), out);
