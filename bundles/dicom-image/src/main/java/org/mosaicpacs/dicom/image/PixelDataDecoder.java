@@ -16,9 +16,11 @@ import org.mosaicpacs.dicom.image.internal.RleDecoder;
 
 /**
  * Decodes frames of Pixel Data (7FE0,0010) to {@link FrameRaster}s: native data of every supported
- * Photometric Interpretation and Planar Configuration, RLE Lossless, and JPEG baseline (process 1), extended
- * (process 2 and 4) and lossless (process 14, also selection value 1). JPEG-LS and JPEG 2000 are refused with an
- * {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance can serve every request.
+ * Photometric Interpretation and Planar Configuration, RLE Lossless, JPEG baseline (process 1), extended
+ * (process 2 and 4, 8- and 12-bit) and lossless (process 14, also selection value 1), and JPEG 2000 Part 1
+ * (lossless and lossy; YBR_RCT and YBR_ICT decode to RGB). Other syntaxes (JPEG-LS, JPEG 2000 Part 2
+ * multi-component, video) are refused with an {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance
+ * can serve every request.
  */
 public final class PixelDataDecoder {
 
@@ -129,8 +131,8 @@ public final class PixelDataDecoder {
 
     static UnsupportedTransferSyntaxException unsupported(String ts) {
         return new UnsupportedTransferSyntaxException(ts, "pixel data in transfer syntax " + ts
-                + " cannot be decoded here: JPEG-LS and JPEG 2000 need a codec that Maven Central does not offer"
-                + " in a maintained Java form (supported: native, RLE Lossless, JPEG baseline, extended and lossless)");
+                + " cannot be decoded here (supported: native, RLE Lossless, JPEG baseline, extended 8/12-bit and"
+                + " lossless, JPEG 2000 Part 1 lossless and lossy)");
     }
 
     private FrameRaster decodeNative(Attributes ds, ImageDescriptor d, int frame) throws PixelDataException {

@@ -2,6 +2,7 @@ package org.mosaicpacs.dicom.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,11 +12,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mosaicpacs.dicom.data.Attributes;
+import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.data.VR;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 
 /**
@@ -132,5 +138,57 @@ class CodecFixturesTest {
         } finally {
             Files.delete(file);
         }
+    }
+
+    /** Decodes the fixture with its one frame replaced; returns the failure, or null when it decoded. */
+    PixelDataException decodeWith(Fixture f, byte[] frame) {
+        Fragments fragments = new Fragments(VR.OB, false, 2);
+        fragments.add(new byte[0]);
+        fragments.add(frame);
+        f.ds().setFragments(Tag.PixelData, fragments);
+        try {
+            decoder.decode(f.ds(), f.ts(), 0);
+            return null;
+        } catch (PixelDataException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Truncated streams, garbage after the headers and random bytes changed: a {@link PixelDataException} or, where
+     * the damage still makes a valid stream (JPEG 2000 may be cut anywhere; a changed coefficient is still one), an
+     * image; never another exception, and quickly.
+     */
+    @ParameterizedTest
+    @CsvSource({"j2k-lossless-gray12", "j2k-lossless-rct", "j2k-lossy-ict", "jpeg12-gray", "jpeg12-gray-odd"})
+    void malformedStreamsFailCleanly(String name) throws Exception {
+        Fixture f = fixture(name);
+        byte[] good = PixelDataDecoder.compressedFrame(f.ds(), 0);
+        boolean jpeg = name.startsWith("jpeg");
+        Random random = new Random(6);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int length : new int[] {0, 1, 2, 3, 4, 10, 30, 60, 100, good.length / 3, good.length / 2,
+                good.length - 40, good.length - 3}) {
+                PixelDataException e = decodeWith(f, Arrays.copyOf(good, length));
+                if (jpeg || length < 60) {
+                    assertTrue(e != null, name + " cut to " + length + " bytes decoded");
+                }
+            }
+            for (int i = 0; i < 40; i++) {
+                byte[] garbage = good.clone();
+                int from = 2 + random.nextInt(Math.min(200, good.length - 2));
+                for (int j = from; j < garbage.length; j++) {
+                    garbage[j] = (byte) random.nextInt(256);
+                }
+                decodeWith(f, garbage);
+                byte[] flipped = good.clone();
+                for (int j = 0; j < 4; j++) {
+                    flipped[random.nextInt(flipped.length)] = (byte) random.nextInt(256);
+                }
+                decodeWith(f, flipped);
+            }
+        });
+        PixelDataException e = decodeWith(f, new byte[] {(byte) 0xFF, 0x4F, (byte) 0xFF, 0x51, 0, 1, 2});
+        assertTrue(e != null && !e.getMessage().isEmpty());
     }
 }
