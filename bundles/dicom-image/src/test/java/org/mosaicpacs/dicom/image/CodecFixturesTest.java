@@ -191,4 +191,15 @@ class CodecFixturesTest {
         PixelDataException e = decodeWith(f, new byte[] {(byte) 0xFF, 0x4F, (byte) 0xFF, 0x51, 0, 1, 2});
         assertTrue(e != null && !e.getMessage().isEmpty());
     }
+
+    @org.junit.jupiter.api.Test
+    void aFrameThatDisagreesWithTheDataSetIsRefusedBeforeDecoding() throws Exception {
+        Fixture gray = fixture("j2k-lossless-gray8");
+        byte[] colour = PixelDataDecoder.compressedFrame(fixture("j2k-lossless-rct").ds(), 0);
+        PixelDataException e = decodeWith(gray, colour);
+        assertTrue(e != null && e.getMessage().contains("3 components, the data set says 1"), String.valueOf(e));
+        Fixture gray12 = fixture("j2k-lossless-gray12"); // 56×40, the gray 8-bit one is 64×48
+        e = decodeWith(gray12, PixelDataDecoder.compressedFrame(fixture("j2k-lossless-gray8").ds(), 0));
+        assertTrue(e != null && e.getMessage().contains("64×48, the data set says 56×40"), String.valueOf(e));
+    }
 }

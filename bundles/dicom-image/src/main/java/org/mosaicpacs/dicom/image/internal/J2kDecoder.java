@@ -43,7 +43,13 @@ public final class J2kDecoder {
         if (siz + 40 >= data.length) {
             throw new PixelDataException("JPEG 2000 SIZ marker is truncated");
         }
-        // Ssiz of the first component (ISO/IEC 15444-1 A.5.1): bit 7 signed, bits 0-6 precision - 1
+        // checked before JJ2000 allocates anything per component (ISO/IEC 15444-1 A.5.1: Csiz)
+        int components = (data[siz + 38] & 0xFF) << 8 | (data[siz + 39] & 0xFF);
+        if (components != samplesPerPixel) {
+            throw new PixelDataException("JPEG 2000 frame has " + components + " components, the data set says "
+                    + samplesPerPixel);
+        }
+        // Ssiz of the first component: bit 7 signed, bits 0-6 precision - 1
         boolean codedSigned = (data[siz + 40] & 0x80) != 0;
         int precision = (data[siz + 40] & 0x7F) + 1;
         read(data, columns, rows, samplesPerPixel, out);
