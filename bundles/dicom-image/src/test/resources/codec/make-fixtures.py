@@ -2,11 +2,12 @@
 """Makes the JPEG 2000 and 12-bit JPEG test images of dicom-image (run once; the outputs are committed).
 
 Needs pydicom, numpy, Pillow with OpenJPEG, and dcmtk's dcmcjpeg/dcmdjpeg. For each image NAME it writes
-NAME.dcm (the encapsulated instance) and NAME.raw (the expected samples, little-endian int32, pixel-interleaved):
+NAME.dcm (the encapsulated instance) and NAME.raw.gz (the expected samples, little-endian int32,
+pixel-interleaved, gzip):
 for lossless JPEG 2000 the original samples; for lossy JPEG 2000 the original samples too (compared by PSNR);
 for 12-bit JPEG the samples dcmdjpeg decodes.
 """
-import io, os, subprocess, sys, tempfile
+import gzip, io, os, subprocess, sys, tempfile
 import numpy as np
 from PIL import Image
 import pydicom
@@ -57,7 +58,12 @@ def save(name, ds, frame, expected):
     ds['PixelData'].is_undefined_length = True
     ds['PixelData'].VR = 'OB'
     ds.save_as(os.path.join(OUT, name + '.dcm'), write_like_original=False)
-    expected.astype('<i4').tofile(os.path.join(OUT, name + '.raw'))
+    raw(name, expected)
+
+
+def raw(name, samples):
+    with open(os.path.join(OUT, name + '.raw.gz'), 'wb') as f:
+        f.write(gzip.compress(samples.astype('<i4').tobytes(), 9, mtime=0))
 
 
 def j2k(img, **kw):
@@ -115,7 +121,7 @@ def jpeg12(name, rows, cols, extra):
         decoded = pydicom.dcmread(back).pixel_array.astype(np.int64)
         out = pydicom.dcmread(jpg)
         out.save_as(os.path.join(OUT, name + '.dcm'))
-        decoded.astype('<i4').tofile(os.path.join(OUT, name + '.raw'))
+        raw(name, decoded)
 
 
 if __name__ == '__main__':

@@ -45,7 +45,8 @@ class CodecFixturesTest {
             ts = dis.getTransferSyntax();
         }
         byte[] raw;
-        try (InputStream in = CodecFixturesTest.class.getResourceAsStream("/codec/" + name + ".raw")) {
+        try (InputStream in = new java.util.zip.GZIPInputStream(
+                CodecFixturesTest.class.getResourceAsStream("/codec/" + name + ".raw.gz"))) {
             raw = in.readAllBytes();
         }
         int[] expected = new int[raw.length / 4];
