@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,14 +33,16 @@ import org.mosaicpacs.dicom.data.Attributes;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.data.VR;
+import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 
 /**
  * DICOMweb of the distribution as OHIF reaches it: the tar.gz unpacked and started with {@code bin/start},
  * then the npm package {@code dicomweb-client} (installed into target/ with npm) stores two instances
  * (STOW-RS), searches them (QIDO-RS), reads the series metadata, a frame and an instance (WADO-RS). The
- * frame and the instance must be the bytes that were stored. Skipped without node and npm, or when npm
- * cannot install the package.
+ * frame and the instance must be the bytes that were stored. Then a JPEG 2000 and a 12-bit JPEG instance are
+ * stored and rendered: the codecs embedded in dicom-image work inside Karaf. Skipped without node and npm, or
+ * when npm cannot install the package.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DicomWebIT {
@@ -123,6 +133,45 @@ class DicomWebIT {
         assertTrue(json.contains("\"frameSha256\":\"" + sha256(pixels) + "\""), json);
         assertTrue(json.contains("\"instanceSha256\":\"" + sha256(Files.readAllBytes(files.resolve("1.dcm"))) + "\""),
                 "the retrieved instance is the stored file: " + json);
+    }
+
+    @Test
+    void jpeg2000And12BitJpegRender() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String name : List.of("j2k-lossless-rct.dcm", "jpeg12-gray.dcm")) {
+            byte[] file = Files.readAllBytes(Path.of("src/test/resources/dicomweb-it", name));
+            Attributes ds;
+            try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(file))) {
+                ds = in.readDataset();
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("--MOSAICIT\r\nContent-Type: application/dicom\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(file);
+            body.writeBytes("\r\n--MOSAICIT--\r\n".getBytes(StandardCharsets.US_ASCII));
+            HttpResponse<String> stored = http.send(HttpRequest.newBuilder(URI.create(base() + "/studies"))
+                    .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=MOSAICIT")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(stored.statusCode() == 200 || stored.statusCode() == 202, name + ": " + stored.body());
+            String instance = base() + "/studies/" + ds.getString(Tag.StudyInstanceUID) + "/series/"
+                    + ds.getString(Tag.SeriesInstanceUID) + "/instances/" + ds.getString(Tag.SOPInstanceUID);
+            HttpResponse<byte[]> rendered = http.send(HttpRequest.newBuilder(URI.create(instance + "/rendered"))
+                    .header("Accept", "image/png").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, rendered.statusCode(), name + ": " + new String(rendered.body(), StandardCharsets.UTF_8));
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(rendered.body()));
+            assertEquals(ds.getInt(Tag.Columns, 0), img.getWidth(), name);
+            assertEquals(ds.getInt(Tag.Rows, 0), img.getHeight(), name);
+            int min = 255;
+            int max = 0;
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    int gray = img.getRGB(x, y) & 0xFF;
+                    min = Math.min(min, gray);
+                    max = Math.max(max, gray);
+                }
+            }
+            assertTrue(max - min > 100, name + " renders an image, not a flat field: " + min + ".." + max);
+        }
     }
 
     private static Attributes instance(String sop, int number) {

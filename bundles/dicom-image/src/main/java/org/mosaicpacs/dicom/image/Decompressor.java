@@ -13,10 +13,11 @@ import org.mosaicpacs.dicom.io.DicomOutputStream;
 import org.mosaicpacs.dicom.io.DicomReadLimits;
 
 /**
- * Decompresses an instance with encapsulated pixel data (RLE Lossless, JPEG baseline, extended, lossless, JPEG-LS)
- * to an Explicit VR Little Endian Part 10 stream, for peers that accept only uncompressed transfer syntaxes. Frames are
- * decoded and written one at a time. After decompression the pixel data is colour-by-pixel (Planar Configuration
- * 0), YBR_FULL_422 becomes YBR_FULL (one sample set per pixel, as the decoders give), High Bit stays; Lossy Image
+ * Decompresses an instance with encapsulated pixel data (RLE Lossless, JPEG baseline, extended, lossless, JPEG-LS,
+ * JPEG 2000) to an Explicit VR Little Endian Part 10 stream, for peers that accept only uncompressed transfer
+ * syntaxes. Frames are decoded and written one at a time. After decompression the pixel data is colour-by-pixel
+ * (Planar Configuration 0), YBR_FULL_422 becomes YBR_FULL (one sample set per pixel, as the decoders give), YBR_RCT
+ * and YBR_ICT become RGB (the JPEG 2000 decoder applies the inverse component transform), High Bit stays; Lossy Image
  * Compression (0028,2110) is left as it was (it says the pixels once went through a lossy codec). Thread-safe.
  */
 public final class Decompressor {
@@ -32,7 +33,7 @@ public final class Decompressor {
      * Reads a Part 10 instance and writes it as Explicit VR Little Endian Part 10; an instance that is not
      * encapsulated is re-encoded as it is.
      *
-     * @throws UnsupportedTransferSyntaxException for JPEG 2000 and other syntaxes that cannot be decoded
+     * @throws UnsupportedTransferSyntaxException for syntaxes that cannot be decoded (JPEG 2000 Part 2, video)
      * @throws PixelDataException for corrupt pixel data
      * @throws IOException for unreadable input (a {@code DicomParseException}) or a failing output
      */
@@ -123,7 +124,7 @@ public final class Decompressor {
      * @param ds a data set read in {@code transferSyntaxUID}; not modified
      * @param maxBytes the largest decoded pixel data accepted
      * @return {@code ds} itself if it has no encapsulated pixel data, else the decoded copy
-     * @throws UnsupportedTransferSyntaxException for JPEG 2000 and other syntaxes that cannot be decoded
+     * @throws UnsupportedTransferSyntaxException for syntaxes that cannot be decoded (JPEG 2000 Part 2, video)
      * @throws PixelDataException for corrupt pixel data, or decoded pixel data larger than {@code maxBytes}
      */
     public Attributes decompress(Attributes ds, String transferSyntaxUID, long maxBytes) throws PixelDataException {

@@ -10,15 +10,18 @@ import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.image.internal.J2kDecoder;
 import org.mosaicpacs.dicom.image.internal.JpegDecoder;
 import org.mosaicpacs.dicom.image.internal.JpegLsDecoder;
 import org.mosaicpacs.dicom.image.internal.RleDecoder;
 
 /**
  * Decodes frames of Pixel Data (7FE0,0010) to {@link FrameRaster}s: native data of every supported
- * Photometric Interpretation and Planar Configuration, RLE Lossless, and JPEG baseline (process 1), extended
- * (process 2 and 4) and lossless (process 14, also selection value 1), JPEG-LS lossless and near-lossless (our own
- * decoder). JPEG 2000 is refused with an {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance can serve every request.
+ * Photometric Interpretation and Planar Configuration, RLE Lossless, JPEG baseline (process 1), extended
+ * (process 2 and 4, 8- and 12-bit) and lossless (process 14, also selection value 1), JPEG-LS lossless and
+ * near-lossless (our own decoder), and JPEG 2000 Part 1 (lossless and lossy; YBR_RCT and YBR_ICT decode to RGB).
+ * Other syntaxes (JPEG 2000 Part 2 multi-component, video) are refused with an
+ * {@link UnsupportedTransferSyntaxException}. Thread-safe; one instance can serve every request.
  */
 public final class PixelDataDecoder {
 
@@ -29,6 +32,7 @@ public final class PixelDataDecoder {
             UID.JPEGLosslessSV1);
 
     private static final Set<String> JPEG_LS = Set.of(UID.JPEGLSLossless, UID.JPEGLSNearLossless);
+    private static final Set<String> JPEG_2000 = Set.of(UID.JPEG2000Lossless, UID.JPEG2000);
 
     private final long maxFrameSamples;
 
@@ -46,7 +50,7 @@ public final class PixelDataDecoder {
     public static boolean canDecode(String transferSyntaxUID) {
         TransferSyntax ts = TransferSyntax.of(transferSyntaxUID);
         return !ts.isEncapsulated() || JPEG.contains(transferSyntaxUID) || UID.RLELossless.equals(transferSyntaxUID)
-                || JPEG_LS.contains(transferSyntaxUID);
+                || JPEG_LS.contains(transferSyntaxUID) || JPEG_2000.contains(transferSyntaxUID);
     }
 
     /**
@@ -96,6 +100,11 @@ public final class PixelDataDecoder {
             for (int i = 0; i < out.length; i++) {
                 out[i] = bits(out[i], 0, d.bitsStored(), d.signed());
             }
+        } else if (JPEG_2000.contains(transferSyntaxUID)) {
+            J2kDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), d.bitsStored(), d.signed(), out);
+            if (pi.equals("YBR_RCT") || pi.equals("YBR_ICT")) {
+                pi = "RGB"; // the JPEG 2000 decoder applied the inverse component transform
+            }
         } else {
             JpegDecoder.decode(data, d.columns(), d.rows(), d.samplesPerPixel(), out);
             for (int i = 0; i < out.length; i++) {
@@ -129,9 +138,8 @@ public final class PixelDataDecoder {
 
     static UnsupportedTransferSyntaxException unsupported(String ts) {
         return new UnsupportedTransferSyntaxException(ts, "pixel data in transfer syntax " + ts
-                + " cannot be decoded here: JPEG 2000 needs a codec that Maven Central does not offer"
-                + " in a maintained Java form (supported: native, RLE Lossless, JPEG baseline, extended and lossless,"
-                + " JPEG-LS)");
+                + " cannot be decoded here (supported: native, RLE Lossless, JPEG baseline, extended 8/12-bit and"
+                + " lossless, JPEG-LS lossless and near-lossless, JPEG 2000 Part 1 lossless and lossy)");
     }
 
     private FrameRaster decodeNative(Attributes ds, ImageDescriptor d, int frame) throws PixelDataException {

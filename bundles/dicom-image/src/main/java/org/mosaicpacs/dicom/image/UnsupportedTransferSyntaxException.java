@@ -1,8 +1,8 @@
 package org.mosaicpacs.dicom.image;
 
 /**
- * The pixel data is in a transfer syntax this toolkit cannot decode (JPEG-LS, JPEG 2000, ...): the stored
- * frames can still be served as they are, but not rendered or decompressed.
+ * The pixel data is in a transfer syntax this toolkit cannot decode (JPEG 2000 Part 2, HTJ2K, video, ...): the
+ * stored frames can still be served as they are, but not rendered or decompressed.
  */
 public class UnsupportedTransferSyntaxException extends PixelDataException {
 

@@ -131,7 +131,7 @@ class HostileAndFragmentsTest {
         fails("no SOI marker", () -> decoder.decode(ds, UID.JPEGLosslessSV1, 0));
         ds.setFragments(Tag.PixelData, fragments(new byte[0]));
         fails("no fragments", () -> decoder.decode(ds, UID.JPEGLosslessSV1, 0));
-        fails("JPEG 2000", () -> decoder.decode(ds, UID.JPEG2000, 0));
+        fails("cannot be decoded here", () -> decoder.decode(ds, UID.MPEG2MPML, 0));
     }
 
     @Test
@@ -221,9 +221,13 @@ class HostileAndFragmentsTest {
     void decompressorRefusesUndecodableSyntaxesBeforeWriting() throws Exception {
         Path corpus = Tools.corpus();
         assumeTrue(corpus != null, "MOSAIC_CORPUS is not set");
+        String undecodable = Tools.manifest(corpus).stream()
+                .filter(row -> row[0].startsWith("variants/") && !PixelDataDecoder.canDecode(row[4]))
+                .map(row -> row[0]).findFirst().orElse(null);
+        assumeTrue(undecodable != null, "the corpus has no variant in a syntax that cannot be decoded");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThrows(UnsupportedTransferSyntaxException.class, () -> new Decompressor(decoder).decompress(
-                Files.newInputStream(corpus.resolve("variants/ct/j2k-lossless.dcm")), out));
+                Files.newInputStream(corpus.resolve(undecodable)), out));
         assertTrue(out.size() == 0, "nothing was written");
         assertThrows(java.io.IOException.class, () -> new Decompressor(decoder).decompress(
                 new ByteArrayInputStream(new byte[] {1, 2, 3}), new ByteArrayOutputStream()));

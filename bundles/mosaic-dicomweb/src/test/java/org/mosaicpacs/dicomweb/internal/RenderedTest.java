@@ -27,7 +27,7 @@ import org.mosaicpacs.dicom.io.DicomInputStream;
 /**
  * /rendered, /thumbnail, WADO-URI image/jpeg and decoded frames through the real servlet, index and storage: what
  * comes back decodes as an image equal to dicom-image's rendering of the stored file (PNG: identical), parameters
- * are honoured, bad ones answered 400/404/406/501 with a message.
+ * are honoured, bad ones answered 400/404/406/501 with a message (501: study-level /rendered).
  */
 class RenderedTest {
 
@@ -174,11 +174,14 @@ class RenderedTest {
                 "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
         assertEquals("application/octet-stream; transfer-syntax=" + UID.RLELossless,
                 Fixture.multipart(stored).get(0).headers().get("content-type"));
-        // a JPEG instance renders; a JPEG 2000 one is refused with 501 and a reason (after JPEG-LS, below)
-        Path jpeg = corpus.resolve("variants/ct/jpeg-lossless-sv1.dcm");
-        web.store(jpeg);
-        BufferedImage img = image(web.get(instancePath(read(jpeg)) + "/rendered", "Accept", "image/png"));
-        assertEquals(read(jpeg).getInt(Tag.Columns, 0), img.getWidth());
+        // JPEG and JPEG 2000 instances render
+        for (String variant : List.of("variants/ct/jpeg-lossless-sv1.dcm", "variants/sc8/j2k-lossless.dcm",
+                "variants/mr/jpeg-extended.dcm")) {
+            Path file = corpus.resolve(variant);
+            web.store(file);
+            BufferedImage img = image(web.get(instancePath(read(file)) + "/rendered", "Accept", "image/png"));
+            assertEquals(read(file).getInt(Tag.Columns, 0), img.getWidth(), variant);
+        }
         // a JPEG-LS instance renders as the same CT stored natively, and its frame decodes to the native pixels
         Path jls = corpus.resolve("variants/ct/jpeg-ls-lossless.dcm");
         Path explicit = corpus.resolve("variants/ct/explicit.dcm");
@@ -199,10 +202,46 @@ class RenderedTest {
                 "multipart/related; type=\"application/octet-stream\"");
         assertEquals(200, jlsFrame.statusCode(), Fixture.text(jlsFrame));
         assertArrayEquals(read(explicit).getBytes(Tag.PixelData, false), Fixture.multipart(jlsFrame).get(0).content());
-        Path j2k = corpus.resolve("variants/sc8/j2k-lossless.dcm");
-        web.store(j2k);
-        HttpResponse<byte[]> refused = web.get(instancePath(read(j2k)) + "/rendered");
-        assertEquals(501, refused.statusCode());
-        assertTrue(Fixture.text(refused).contains("JPEG 2000"), Fixture.text(refused));
+    }
+
+    /**
+     * JPEG 2000 (lossless, YBR_RCT) and 12-bit JPEG instances made for dicom-image's tests render as dicom-image
+     * renders them (PNG: identical), and their frames are served decoded.
+     */
+    @Test
+    void jpeg2000And12BitJpegRenderAndDecode() throws Exception {
+        for (String name : List.of("j2k-lossless-rct.dcm", "jpeg12-gray.dcm")) {
+            Path file = temp.resolve(name);
+            try (var in = RenderedTest.class.getResourceAsStream("/codec/" + name)) {
+                Files.copy(in, file);
+            }
+            web.store(file);
+            Attributes ds;
+            String ts;
+            try (DicomInputStream in = new DicomInputStream(file)) {
+                ds = in.readDataset();
+                ts = in.getTransferSyntax();
+            }
+            BufferedImage png = image(web.get(instancePath(ds) + "/rendered", "Accept", "image/png"));
+            BufferedImage expected = new Renderer(new PixelDataDecoder()).render(ds, ts, RenderParameters.DEFAULT);
+            assertEquals(expected.getWidth(), png.getWidth(), name);
+            assertEquals(expected.getHeight(), png.getHeight(), name);
+            for (int y = 0; y < expected.getHeight(); y++) {
+                for (int x = 0; x < expected.getWidth(); x++) {
+                    assertEquals(expected.getRGB(x, y), png.getRGB(x, y), name + " at " + x + "," + y);
+                }
+            }
+            HttpResponse<byte[]> frame = web.get(instancePath(ds) + "/frames/1", "Accept",
+                    "multipart/related; type=\"application/octet-stream\"");
+            assertEquals(200, frame.statusCode(), Fixture.text(frame));
+            int[] samples = new PixelDataDecoder().decode(ds, ts, 0).samples();
+            byte[] content = Fixture.multipart(frame).get(0).content();
+            int bytes = ds.getInt(Tag.BitsAllocated, 0) / 8;
+            assertEquals(samples.length * bytes, content.length, name);
+            for (int i = 0; i < samples.length; i++) {
+                int v = bytes == 1 ? content[i] & 0xFF : (content[2 * i] & 0xFF) | (content[2 * i + 1] & 0xFF) << 8;
+                assertEquals(samples[i], v, name + " sample " + i);
+            }
+        }
     }
 }

@@ -9,8 +9,9 @@ import org.mosaicpacs.dicom.net.dimse.PixelDataDecompression;
 
 /**
  * The codec of C-MOVE and C-GET for peers that accepted a compressed instance's SOP class only uncompressed:
- * dicom-image's {@link Decompressor} (RLE Lossless, JPEG baseline, extended and lossless, JPEG-LS). JPEG 2000 is
- * not decoded: those sub-operations fail, with the reason in the log, as do instances whose pixel data is corrupt. One instance's decoded pixel data is
+ * dicom-image's {@link Decompressor} (RLE Lossless, JPEG baseline, extended 8/12-bit and lossless, JPEG-LS, JPEG
+ * 2000 Part 1). Other syntaxes are not decoded: those sub-operations fail, with the reason in the log, as do instances
+ * whose pixel data is corrupt. One instance's decoded pixel data is
  * held in memory while it is sent, up to {@link #MAX_BYTES}.
  */
 final class Decompression implements PixelDataDecompression {

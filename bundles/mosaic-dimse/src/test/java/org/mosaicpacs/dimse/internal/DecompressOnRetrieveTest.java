@@ -225,10 +225,13 @@ class DecompressOnRetrieveTest {
         assertTrue(d.canDecompress(UID.RLELossless));
         assertTrue(d.canDecompress(UID.JPEGBaseline8Bit));
         assertTrue(d.canDecompress(UID.JPEGLSLossless));
-        assertFalse(d.canDecompress(UID.JPEG2000Lossless));
+        assertTrue(d.canDecompress(UID.JPEG2000Lossless));
+        assertTrue(d.canDecompress(UID.JPEG2000));
+        assertTrue(d.canDecompress(UID.JPEGExtended12Bit));
+        assertFalse(d.canDecompress(UID.JPEG2000MCLossless));
         Attributes ds = TestArchive.encapsulated(TestArchive.image("P", "N", STUDY, SERIES, JPEG_LS, 1));
         UnsupportedTransferSyntaxException e = assertThrows(UnsupportedTransferSyntaxException.class,
-                () -> d.decompress(ds, UID.JPEG2000Lossless));
-        assertTrue(e.getMessage().contains("JPEG 2000"), e.getMessage());
+                () -> d.decompress(ds, UID.JPEG2000MCLossless));
+        assertTrue(e.getMessage().contains(UID.JPEG2000MCLossless), e.getMessage());
     }
 }

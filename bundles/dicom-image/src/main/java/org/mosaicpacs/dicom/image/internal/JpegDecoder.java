@@ -12,13 +12,12 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.spi.ServiceRegistry;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.mosaicpacs.dicom.data.UID;
 import org.mosaicpacs.dicom.image.PixelDataException;
-import org.mosaicpacs.dicom.image.UnsupportedTransferSyntaxException;
 
 /**
  * JPEG baseline, extended and lossless (process 14) frames through TwelveMonkeys' ImageIO JPEG reader, read as a
  * raster: the samples as coded, with no colour conversion (the Photometric Interpretation says what they are).
+ * Frames with 12-bit DCT samples go to our own {@link Jpeg12Decoder}.
  */
 public final class JpegDecoder {
 
@@ -95,9 +94,9 @@ public final class JpegDecoder {
         }
         int precision = precision(data);
         if (precision > 8 && !lossless(data)) {
-            throw new UnsupportedTransferSyntaxException(UID.JPEGExtended12Bit, "JPEG with " + precision
-                    + "-bit DCT (process 4) cannot be decoded here: the Java JPEG readers on Maven Central read 8-bit"
-                    + " DCT and lossless JPEG only");
+            // 12-bit DCT (process 4): the Java JPEG readers read 8-bit DCT only, our own decoder does
+            Jpeg12Decoder.decode(data, columns, rows, samplesPerPixel, out);
+            return;
         }
         ImageReader reader;
         try {
