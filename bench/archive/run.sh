@@ -5,7 +5,7 @@
 #      dcmtk's storescp, with 1 and with 4 associations (4 storescu at once, each a quarter of the files);
 #   2. C-FIND study-level latency (FindLatency.java, one association, per-request p50/p95) at 2,000 studies,
 #      then with a synthetic index of 1 million instances (IndexLoader.java, JDBC batches into the
-#      distribution's Derby database while it is stopped);
+#      distribution's Derby database while it is stopped), each measured once the archive's start-up check has reported;
 #   3. C-GET of the N-slice series with getscu (instances/s, MB/s), from Mosaic and from Orthanc.
 #
 #   mvn -B -ntp install -DskipTests            # once: builds karaf-assembly/target/mosaic-pacs-*.tar.gz
