@@ -49,7 +49,8 @@ public final class MessageWriter implements AutoCloseable {
         if (command == null || dataSet != null || closed) {
             throw new IllegalStateException("data set stream needs a command stream first, once");
         }
-        command.close();
+        // the data set follows at once: the command's last fragment leaves with the data set's first
+        command.close(false);
         dataSet = new PDataOutputStream(association, presentationContextId, false);
         return dataSet;
     }

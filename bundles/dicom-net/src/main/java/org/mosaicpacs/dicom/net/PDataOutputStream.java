@@ -48,9 +48,18 @@ final class PDataOutputStream extends OutputStream {
 
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Writes the last fragment.
+     *
+     * @param flush whether to send it now, or leave it buffered for the PDU that follows at once
+     */
+    void close(boolean flush) throws IOException {
         if (!closed) {
             closed = true;
-            association.writePData(presentationContextId, command, true, buffer, count);
+            association.writePData(presentationContextId, command, true, buffer, count, flush);
         }
     }
 }

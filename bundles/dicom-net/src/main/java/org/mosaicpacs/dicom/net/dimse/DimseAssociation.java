@@ -338,7 +338,9 @@ public final class DimseAssociation implements AutoCloseable {
         if (!f.isDone()) {
             startTimer(f);
         }
-        LOG.debug("{}: sent {}", this, Commands.toString(command));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: sent {}", this, Commands.toString(command));
+        }
         return f;
     }
 
@@ -652,7 +654,10 @@ public final class DimseAssociation implements AutoCloseable {
             endPerforming(Commands.messageIdBeingRespondedTo(rsp));
         }
         send(pcid, rsp, data);
-        LOG.debug("{}: sent {}", this, Commands.toString(rsp));
+        if (LOG.isDebugEnabled()) {
+            // the text of a command costs as much as its encoding: only when it is logged
+            LOG.debug("{}: sent {}", this, Commands.toString(rsp));
+        }
     }
 
     /** @return whether a request with this message ID is being performed (no final response yet) */
@@ -750,7 +755,9 @@ public final class DimseAssociation implements AutoCloseable {
         if (dimse == null) {
             throw new IOException("unknown command field " + cmd.getInt(Tag.CommandField, -1));
         }
-        LOG.debug("{}: received {}", this, Commands.toString(cmd));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: received {}", this, Commands.toString(cmd));
+        }
         if (dimse.isResponse()) {
             if (Commands.hasDataset(cmd)) {
                 incoming.put(pcid, new Incoming(cmd, null, new ByteArrayOutputStream(1024)));
