@@ -121,7 +121,10 @@ class WadoTest {
         assertEquals(400, web.get("/studies/1.2.x").statusCode());
         assertEquals(404, web.get("/studies/" + STUDY + "/series/" + SERIES + "/instances/1.2.9.1.1/frames/2").statusCode());
         assertEquals(400, web.get("/studies/" + STUDY + "/series/" + SERIES + "/instances/1.2.9.1.1/frames/0").statusCode());
-        assertEquals(501, web.get("/studies/" + STUDY + "/rendered").statusCode());
+        // the study's series 1.2.9.3 holds a corrupt JPEG: its rendering is cut short, never a complete 200 answer
+        HttpResponse<byte[]> cut = web.get("/studies/" + STUDY + "/rendered");
+        assertTrue(cut.statusCode() != 200 || !Fixture.text(cut).stripTrailing().endsWith("--"),
+                "a rendered study with an undecodable frame: " + cut.statusCode());
     }
 
     @Test
