@@ -40,12 +40,19 @@ import org.slf4j.LoggerFactory;
  * SHA-256 of their key (so no key, however hostile, names a path outside {@code root}), in
  * {@code depth} levels of directories named by the first hex digits of that hash.
  *
- * <p>A write goes to a temporary file in the object's directory, is flushed to the device, linked to
- * its final name (which fails if the name exists: objects are never overwritten), and the directory is
- * flushed too. Directory flushes go through a {@link DirectorySync}: concurrent writes into the same
- * directory share one flush (group sync). The first write into a directory since the start also flushes
- * its parent (and so on up, while a directory is not yet known durable, never above {@code root}), so that
- * a directory created for it (by this write, a concurrent one or one that crashed before its flush) is
+ * <p>A write goes to a temporary file in the object's directory; once all its bytes are there, it is
+ * linked to its final name (which fails if the name exists: objects are never overwritten), the temporary
+ * name is removed, and only then are the object's bytes flushed to the device ({@code fdatasync}) and the
+ * directory flushed. The write returns (and the object may be acknowledged) only after both flushes. Naming
+ * before flushing lets a journaling file system commit the bytes and every name in one journal commit (the
+ * directory flush then finds nothing left); the price is that after a power cut an object that was named
+ * but never acknowledged may be incomplete under its final name: it has no index row (the index is written
+ * after the write returns), so it is an orphan that the archive's ingest journal or {@code mosaic:check}
+ * removes, like any write interrupted before its acknowledgement. While the process runs, a final name
+ * always holds complete bytes. Directory flushes go through a {@link DirectorySync}: concurrent writes into
+ * the same directory share one flush (group sync). The first write into a directory since the start also
+ * flushes its parent (and so on up, while a directory is not yet known durable, never above {@code root}), so
+ * that a directory created for it (by this write, a concurrent one or one that crashed before its flush) is
  * durable in its parent before the write returns.
  *
  * <p>Beside each object, {@code <hash>.key} holds the key's text (UTF-8), named before the object gets
@@ -110,6 +117,7 @@ final class FsStorage {
         String prefix = "." + target.getFileName() + "." + UUID.randomUUID();
         Path temp = dir.resolve(prefix + TEMP_SUFFIX);
         Path keyTemp = dir.resolve(prefix + KEY_SUFFIX + TEMP_SUFFIX);
+        boolean published = false;
         try {
             if (Files.exists(target)) {
                 throw new ObjectExistsException(key);
@@ -127,18 +135,23 @@ final class FsStorage {
                     }
                     size += n;
                 }
+                // every name first (key file, object, temporary name gone), then one flush of the object's bytes
+                // and one of its folder: on a journaling file system the first flush commits the names with the
+                // bytes, and the folder flush finds nothing left to write. Before 2026-11-30 the object was
+                // flushed before it was named, which cost a second journal commit per object.
+                // The key file first: an object never has a name without its key file. It is not flushed on
+                // its own: the folder flush makes its name durable (see the class comment for its bytes).
+                writeFully(keyTemp, key.value().getBytes(StandardCharsets.UTF_8));
+                Files.move(keyTemp, dir.resolve(target.getFileName() + KEY_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                publish(key, temp, target);
+                published = true;
+                Files.deleteIfExists(temp);
                 if (fsync) {
-                    out.force(true);
+                    // the bytes and the size of a new file: fdatasync is enough (the name is the folder's)
+                    out.force(false);
                 }
             }
-            // the key file first: an object never has a name without its key file. It is not flushed on its
-            // own (one more fsync per object would slow every store): the folder flush below makes its name
-            // durable; after a power cut its bytes may be lost, and the object is then only not listed
-            // (a crash between write and index is settled by the archive's journal, which names the key)
-            writeFully(keyTemp, key.value().getBytes(StandardCharsets.UTF_8));
-            Files.move(keyTemp, dir.resolve(target.getFileName() + KEY_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            publish(key, temp, target);
             if (fsync) {
                 directories.sync(dir);
                 makePathDurable(dir);
@@ -147,6 +160,15 @@ final class FsStorage {
         } catch (StorageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (published) {
+                // named, but not known durable: a failed write leaves nothing under its key
+                try {
+                    Files.deleteIfExists(target);
+                    Files.deleteIfExists(dir.resolve(target.getFileName() + KEY_SUFFIX));
+                } catch (IOException ignored) {
+                    // left for the archive's journal, which names the key (never acknowledged)
+                }
+            }
             throw new StorageException("cannot store " + key + " in " + id + ": " + e, e);
         } finally {
             try {

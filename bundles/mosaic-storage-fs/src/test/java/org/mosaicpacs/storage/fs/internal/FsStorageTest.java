@@ -118,6 +118,28 @@ class FsStorageTest {
     }
 
     @Test
+    void objectIsNamedWhenItsFolderIsFlushedAndAFailedFlushLeavesNothing() throws IOException {
+        StorageKey key = StorageKey.of("1.2.840.4");
+        List<List<String>> seenAtFlush = new ArrayList<>();
+        FsStorage s = new FsStorage("fs-test", dir.resolve("root"), true, 2, folder -> {
+            try (Stream<Path> files = Files.list(folder)) {
+                seenAtFlush.add(files.map(f -> f.getFileName().toString()).sorted().toList());
+            }
+            throw new IOException("device gone");
+        });
+        Path target = s.pathOf(key);
+
+        assertThrows(StorageException.class, () -> s.write(key, new ByteArrayInputStream(bytes(300))));
+
+        assertEquals(List.of(target.getFileName().toString(), keyFileOf(target).getFileName().toString()),
+                seenAtFlush.get(0), "the folder flush covers the object's and the key file's names, no temporary name");
+        assertFalse(s.exists(key), "a write whose flush failed is not left under its key");
+        try (Stream<Path> files = Files.walk(s.root())) {
+            assertEquals(0, files.filter(Files::isRegularFile).count(), "nothing left");
+        }
+    }
+
+    @Test
     void bytesGoToATemporaryFileInTheTargetFolderUntilTheyAreComplete() throws IOException {
         FsStorage s = storage();
         StorageKey key = StorageKey.of("1.2.840.3");
