@@ -113,34 +113,24 @@ final class Rendered {
             if (!loaded.ds().contains(Tag.PixelData)) {
                 continue;
             }
-            int frames;
             try {
-                frames = ImageDescriptor.of(loaded.ds()).numberOfFrames();
+                int frames = ImageDescriptor.of(loaded.ds()).numberOfFrames();
+                for (int f = 0; f < frames; f++) {
+                    byte[] image = encode(RENDERER.render(loaded.ds(), loaded.ts(), p.withFrame(f)), p, type);
+                    if (parts == null) {
+                        response.setStatus(200);
+                        parts = new MultipartWriter(response.getOutputStream());
+                        response.setContentType(parts.contentType(type));
+                    }
+                    parts.startPart(type, null);
+                    parts.stream().write(image);
+                }
             } catch (PixelDataException e) {
                 if (parts == null) {
                     throw failure(i, e);
                 }
                 throw new IOException("rendered " + (series != null ? "series " + series : "study " + study)
                         + " cut short: " + failure(i, e).getMessage(), e);
-            }
-            for (int f = 0; f < frames; f++) {
-                byte[] image;
-                try {
-                    image = encode(RENDERER.render(loaded.ds(), loaded.ts(), p.withFrame(f)), p, type);
-                } catch (PixelDataException e) {
-                    if (parts == null) {
-                        throw failure(i, e);
-                    }
-                    throw new IOException("rendered " + (series != null ? "series " + series : "study " + study)
-                            + " cut short at frame " + (f + 1) + ": " + failure(i, e).getMessage(), e);
-                }
-                if (parts == null) {
-                    response.setStatus(200);
-                    parts = new MultipartWriter(response.getOutputStream());
-                    response.setContentType(parts.contentType(type));
-                }
-                parts.startPart(type, null);
-                parts.stream().write(image);
             }
         }
         if (parts == null) {

@@ -212,7 +212,7 @@ public final class ForwardPlugin implements InstanceStoredHook, IngestIntercepto
     @Override
     public void instanceStored(InstanceStored event) throws Exception {
         InstanceLocation instance = event.instance();
-        if (!queue.confirm(instance.sopInstanceUID(), clock.instant()).isEmpty()) {
+        if (queue.confirm(instance.sopInstanceUID(), clock.instant())) {
             sender.wakeUp(); // queued while it was received: due now
             return;
         }

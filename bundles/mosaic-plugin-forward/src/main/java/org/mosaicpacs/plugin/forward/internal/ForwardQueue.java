@@ -229,21 +229,21 @@ final class ForwardQueue {
     /**
      * Marks the unconfirmed pending entries of a stored instance confirmed and due at {@code now} (in memory only).
      *
-     * @return the destinations of the entries confirmed (empty when none was waiting)
+     * @return whether there were any (none: the instance was not queued while it was received)
      */
-    synchronized List<String> confirm(String sopInstanceUID, Instant now) {
-        List<String> destinations = new ArrayList<>();
+    synchronized boolean confirm(String sopInstanceUID, Instant now) {
+        boolean confirmed = false;
         List<Long> sequences = unconfirmed.remove(sopInstanceUID);
         if (sequences != null) {
             for (long sequence : sequences) {
                 Entry e = pending.get(sequence);
                 if (e != null && !e.confirmed()) {
                     pending.put(sequence, e.withConfirmed(now));
-                    destinations.add(e.destination());
+                    confirmed = true;
                 }
             }
         }
-        return destinations;
+        return confirmed;
     }
 
     /** An unconfirmed entry whose instance is not (yet) in the index waits until {@code next} (in memory only). */
