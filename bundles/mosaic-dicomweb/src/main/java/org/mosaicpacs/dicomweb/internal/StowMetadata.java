@@ -31,10 +31,11 @@ import org.mosaicpacs.dicom.json.DicomJsonParser;
  * Information made from its SOP Class and Instance UIDs) and given to the same
  * {@link IngestService} as application/dicom parts (same durability, duplicate policy, coercions, plugins). Pixel
  * Data is native ({@code application/octet-stream} with no or an uncompressed transfer syntax: the instance is
- * Explicit VR Little Endian) or one compressed frame (its transfer syntax from the part's {@code transfer-syntax}
- * parameter or media type: the instance is in that syntax, the part its one fragment); compressed multi-frame Pixel
- * Data in one part fails its instance (C000), as do a missing bulk part, missing SOP Class or Instance UID (A900), each
- * with a reason in words.
+ * Explicit VR Little Endian) or compressed (its transfer syntax from the part's {@code transfer-syntax} parameter or
+ * media type: the instance is in that syntax, one fragment per frame): one part per frame, all with the one
+ * Content-Location the BulkDataURI names, or one part of codestreams back to back split by their markers
+ * ({@link StowFrames}). Frame parts that do not make Number of Frames frames in one syntax fail their instance
+ * (C000), as do a missing bulk part, missing SOP Class or Instance UID (A900), each with a reason in words.
  */
 final class StowMetadata {
 
@@ -50,7 +51,18 @@ final class StowMetadata {
     private final Origin origin;
 
     /** A span of the spool file: one part, its Content-Type. */
-    private record Span(long offset, long length, MediaType type) {
+    record Span(long offset, long length, MediaType type) {
+    }
+
+    /** Why a data set cannot be stored: a Failure Reason and the reason in words. */
+    private record Problem(int reason, String text) {
+    }
+
+    /**
+     * Compressed Pixel Data whose frames are made when its data set is complete (Number of Frames may come later in
+     * the JSON): the placeholder the parser put in the data set is filled in place.
+     */
+    private record PendingPixels(org.mosaicpacs.dicom.data.Fragments placeholder, String location, List<Span> parts) {
     }
 
     /** @param xml metadata parts are application/dicom+xml (one data set each), not application/dicom+json */
@@ -66,7 +78,7 @@ final class StowMetadata {
         Path spool = Files.createTempFile("mosaic-stow-", ".spool");
         try (FileChannel file = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             List<Span> metadata = new ArrayList<>();
-            Map<String, Span> bulk = new HashMap<>();
+            Map<String, List<Span>> bulk = new HashMap<>();
             int parts = 0;
             MultipartReader.Part part;
             OutputStream out = Channels.newOutputStream(file);
@@ -81,7 +93,8 @@ final class StowMetadata {
                 }
                 String location = part.headers().get("content-location");
                 if (location != null && !location.isBlank()) {
-                    bulk.put(location.trim(), span);
+                    // several parts may share one Content-Location: the frames of compressed Pixel Data, in order
+                    bulk.computeIfAbsent(location.trim(), k -> new ArrayList<>()).add(span);
                 }
             }
             out.flush();
@@ -93,7 +106,7 @@ final class StowMetadata {
                         + "application/dicom+json metadata (a JSON array of data sets)");
             }
             for (Span m : metadata) {
-                parse(spool, m, bulk, results);
+                parse(spool, file, m, bulk, results);
             }
             return parts;
         } finally {
@@ -101,44 +114,45 @@ final class StowMetadata {
         }
     }
 
-    private void parse(Path spool, Span json, Map<String, Span> bulk, List<Stow.Result> results) throws IOException {
-        List<String> problems = new ArrayList<>();
+    private void parse(Path spool, FileChannel file, Span json, Map<String, List<Span>> bulk,
+                       List<Stow.Result> results) throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        List<PendingPixels> pending = new ArrayList<>();
         List<IOException> failure = new ArrayList<>();
-        String[] pixelSyntax = {null};
         try (InputStream part = new java.io.BufferedInputStream(
                 BulkData.ofFile(spool, json.offset(), json.length(), false).openStream(), 65536)) {
             org.mosaicpacs.dicom.json.BulkDataResolver resolver = (tag, vr, uri) -> {
-                Span s = bulk.get(uri.trim());
-                if (s == null) {
-                    problems.add("BulkDataURI " + uri + " of " + String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF)
-                            + " names no part of the request (Content-Location)");
+                String element = String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+                List<Span> found = bulk.get(uri.trim());
+                if (found == null) {
+                    problems.add(new Problem(Stow.DOES_NOT_MATCH, "BulkDataURI " + uri + " of " + element
+                            + " names no part of the request (Content-Location)"));
                     return new byte[0];
                 }
-                if (tag == Tag.PixelData && !native_(s.type())) {
-                    String ts = compressedSyntax(s.type());
-                    if (ts == null) {
-                        problems.add("Pixel Data in " + describe(s.type()) + " is not supported: send native pixel "
-                                + "data as application/octet-stream, compressed as image/jpeg, image/jls, image/jp2 or "
-                                + "image/dicom-rle (or with a transfer-syntax parameter)");
-                        return new byte[0];
-                    }
-                    // one compressed frame: an empty Basic Offset Table and the part as its one fragment
-                    pixelSyntax[0] = ts;
-                    org.mosaicpacs.dicom.data.Fragments f = new org.mosaicpacs.dicom.data.Fragments(
+                if (tag == Tag.PixelData && (found.size() > 1 || !native_(found.get(0).type()))) {
+                    // compressed frames: made into fragments once the data set is complete (StowFrames)
+                    org.mosaicpacs.dicom.data.Fragments placeholder = new org.mosaicpacs.dicom.data.Fragments(
                             org.mosaicpacs.dicom.data.VR.OB, false, 2);
-                    f.add(new byte[0]);
-                    f.add(BulkData.ofFile(spool, s.offset(), s.length(), false));
-                    return f;
+                    placeholder.add(new byte[0]);
+                    pending.add(new PendingPixels(placeholder, uri.trim(), found));
+                    return placeholder;
                 }
+                if (found.size() > 1) {
+                    problems.add(new Problem(Stow.CANNOT_UNDERSTAND, found.size() + " parts share the Content-Location "
+                            + uri + " of " + element + ": only compressed Pixel Data is sent as several parts (one "
+                            + "frame each)"));
+                    return new byte[0];
+                }
+                Span s = found.get(0);
                 return BulkData.ofFile(spool, s.offset(), s.length(), false);
             };
             java.util.function.Consumer<Attributes> store = ds -> {
-                List<String> these = new ArrayList<>(problems);
+                List<Problem> these = new ArrayList<>(problems);
                 problems.clear();
-                String ts = pixelSyntax[0];
-                pixelSyntax[0] = null;
+                List<PendingPixels> pixels = new ArrayList<>(pending);
+                pending.clear();
                 try {
-                    results.add(storeOne(ds, these, ts));
+                    results.add(storeOne(ds, these, pixels, spool, file));
                 } catch (IOException e) {
                     failure.add(e);
                     throw new java.io.UncheckedIOException(e);
@@ -177,7 +191,7 @@ final class StowMetadata {
         return ts == null || ts.equals(UID.ExplicitVRLittleEndian) || ts.equals(UID.ImplicitVRLittleEndian);
     }
 
-    private static String describe(MediaType type) {
+    static String describe(MediaType type) {
         return type == null ? "a part without Content-Type" : type.type()
                 + (type.parameter("transfer-syntax") == null ? "" : "; transfer-syntax=" + type.parameter("transfer-syntax"));
     }
@@ -204,19 +218,15 @@ final class StowMetadata {
         };
     }
 
-    private Stow.Result storeOne(Attributes ds, List<String> problems, String compressed) throws IOException {
+    private Stow.Result storeOne(Attributes ds, List<Problem> problems, List<PendingPixels> pixels, Path spool,
+                                 FileChannel file) throws IOException {
         String sopClass = ds.getString(Tag.SOPClassUID);
         String sopInstance = ds.getString(Tag.SOPInstanceUID);
         if (!problems.isEmpty()) {
-            int reason = problems.stream().anyMatch(p -> p.startsWith("Pixel Data")) ? Stow.CANNOT_UNDERSTAND
-                    : Stow.DOES_NOT_MATCH;
-            return new Stow.Result(reason, null, null, sopClass, sopInstance, String.join("; ", problems));
-        }
-        if (compressed != null && ds.getInt(Tag.NumberOfFrames, 1) > 1) {
-            problems.add("Pixel Data of " + ds.getInt(Tag.NumberOfFrames, 1) + " compressed frames in one bulk part "
-                    + "is not supported: send it as an application/dicom part");
-            int reason = Stow.CANNOT_UNDERSTAND;
-            return new Stow.Result(reason, null, null, sopClass, sopInstance, String.join("; ", problems));
+            int reason = problems.stream().anyMatch(p -> p.reason() == Stow.CANNOT_UNDERSTAND)
+                    ? Stow.CANNOT_UNDERSTAND : Stow.DOES_NOT_MATCH;
+            return new Stow.Result(reason, null, null, sopClass, sopInstance,
+                    String.join("; ", problems.stream().map(Problem::text).toList()));
         }
         if (sopClass == null || sopClass.isBlank() || sopInstance == null || sopInstance.isBlank()) {
             return new Stow.Result(Stow.DOES_NOT_MATCH, null, null, sopClass, sopInstance, "a data set without "
@@ -231,6 +241,12 @@ final class StowMetadata {
                 ds.remove(tag); // File Meta Information (and command) elements are made here, not taken
             }
         }
+        String compressed;
+        try {
+            compressed = encapsulate(ds, pixels, spool, file);
+        } catch (StowFrames.Refused e) {
+            return new Stow.Result(Stow.CANNOT_UNDERSTAND, null, null, sopClass, sopInstance, e.getMessage());
+        }
         Path part10 = Files.createTempFile("mosaic-stow-", ".dcm");
         try {
             DicomOutputStream.writeFile(part10, ds, compressed != null ? compressed : UID.ExplicitVRLittleEndian);
@@ -238,5 +254,55 @@ final class StowMetadata {
         } finally {
             Files.deleteIfExists(part10);
         }
+    }
+
+    /**
+     * Fills the compressed Pixel Data of a data set from its frame parts ({@link StowFrames}): the instance's Pixel
+     * Data with Number of Frames frames, any in a sequence item (an icon) with one, all in one transfer syntax.
+     *
+     * @return the transfer syntax of the instance's compressed Pixel Data, or null when it has none
+     */
+    private static String encapsulate(Attributes ds, List<PendingPixels> pixels, Path spool, FileChannel file)
+            throws IOException, StowFrames.Refused {
+        String syntax = null;
+        Object top = ds.getValue(Tag.PixelData);
+        for (PendingPixels p : pixels) {
+            if (p.placeholder() == top) {
+                StowFrames.Encapsulated e = StowFrames.encapsulate(spool, file, p.location(), p.parts(),
+                        numberOfFrames(ds));
+                fill(p.placeholder(), e);
+                syntax = e.transferSyntax();
+            }
+        }
+        for (PendingPixels p : pixels) {
+            if (p.placeholder() != top) {
+                StowFrames.Encapsulated e = StowFrames.encapsulate(spool, file, p.location(), p.parts(), 1);
+                if (!e.transferSyntax().equals(syntax)) {
+                    throw new StowFrames.Refused("the compressed Pixel Data in a sequence item (" + p.location()
+                            + ", " + e.transferSyntax() + ") is not in the transfer syntax of the instance's Pixel "
+                            + "Data (" + (syntax == null ? "native" : syntax) + "): an instance has one");
+                }
+                fill(p.placeholder(), e);
+            }
+        }
+        return syntax;
+    }
+
+    private static void fill(org.mosaicpacs.dicom.data.Fragments placeholder, StowFrames.Encapsulated e) {
+        placeholder.clear();
+        placeholder.addAll(e.fragments());
+    }
+
+    /** Number of Frames (0028,0008): 1 when absent; refused when it is not a positive number. */
+    private static int numberOfFrames(Attributes ds) throws StowFrames.Refused {
+        if (!ds.containsValue(Tag.NumberOfFrames)) {
+            return 1;
+        }
+        long[] v = ds.getLongs(Tag.NumberOfFrames);
+        if (v == null || v.length == 0 || v[0] < 1 || v[0] > Integer.MAX_VALUE) {
+            throw new StowFrames.Refused("Number of Frames (0028,0008) is not a positive number: "
+                    + ds.getString(Tag.NumberOfFrames));
+        }
+        return (int) v[0];
     }
 }
