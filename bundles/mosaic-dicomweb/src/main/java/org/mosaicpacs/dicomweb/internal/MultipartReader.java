@@ -38,6 +38,12 @@ final class MultipartReader {
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int end;
+    /**
+     * Where the delimiter search goes on: no delimiter starts in the buffer before it (or one starts at it). A part
+     * read in small pieces would otherwise search the whole buffered rest again for each piece (8 KiB reads went at a
+     * quarter of the speed of 64 KiB ones).
+     */
+    private int searched;
     private boolean finished;
     private PartStream current;
 
@@ -128,6 +134,7 @@ final class MultipartReader {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, end - pos);
             end -= pos;
+            searched = Math.max(0, searched - pos);
             pos = 0;
         }
         if (end == buf.length) {
@@ -145,7 +152,7 @@ final class MultipartReader {
         byte first = delimiter[0];
         int last = end - delimiter.length;
         outer:
-        for (int i = pos; i <= last; i++) {
+        for (int i = Math.max(pos, searched); i <= last; i++) {
             if (buf[i] != first) {
                 continue;
             }
@@ -154,8 +161,11 @@ final class MultipartReader {
                     continue outer;
                 }
             }
+            searched = i;
             return i;
         }
+        // a delimiter may still start after last, when more bytes come
+        searched = Math.max(pos, last + 1);
         return -1;
     }
 

@@ -43,11 +43,22 @@ class MultipartReaderTest {
     }
 
     private static List<byte[]> readAll(InputStream in, String boundary) throws IOException {
+        return readAll(in, boundary, Integer.MAX_VALUE);
+    }
+
+    /** Every part, read in pieces of at most {@code piece} bytes (the reader remembers how far it searched). */
+    private static List<byte[]> readAll(InputStream in, String boundary, int piece) throws IOException {
         MultipartReader reader = new MultipartReader(in, boundary);
         List<byte[]> parts = new ArrayList<>();
         MultipartReader.Part p;
         while ((p = reader.nextPart()) != null) {
-            parts.add(p.content().readAllBytes());
+            java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+            byte[] b = new byte[Math.min(piece, 1 << 20)];
+            int n;
+            while ((n = p.content().read(b, 0, b.length)) >= 0) {
+                content.write(b, 0, n);
+            }
+            parts.add(content.toByteArray());
         }
         return parts;
     }
@@ -64,12 +75,16 @@ class MultipartReaderTest {
         byte[] tricky = ("x\r\n--b0undary-\r\n--b0undar\r\n-" + "\r\n--b0undary").getBytes(StandardCharsets.ISO_8859_1);
         tricky = java.util.Arrays.copyOf(tricky, tricky.length - 1);
         for (int chunk : new int[] {1, 7, 4096, 65536, 1 << 20}) {
-            List<byte[]> parts = readAll(chunked(body(boundary, small, empty, large, tricky), chunk), boundary);
-            assertEquals(4, parts.size(), "chunk " + chunk);
-            assertArrayEquals(small, parts.get(0));
-            assertArrayEquals(empty, parts.get(1));
-            assertArrayEquals(large, parts.get(2));
-            assertArrayEquals(tricky, parts.get(3));
+            for (int piece : new int[] {1, 5, 8192, Integer.MAX_VALUE}) {
+                List<byte[]> parts = readAll(chunked(body(boundary, small, empty, large, tricky), chunk), boundary,
+                        piece);
+                String what = "chunk " + chunk + ", pieces of " + piece;
+                assertEquals(4, parts.size(), what);
+                assertArrayEquals(small, parts.get(0), what);
+                assertArrayEquals(empty, parts.get(1), what);
+                assertArrayEquals(large, parts.get(2), what);
+                assertArrayEquals(tricky, parts.get(3), what);
+            }
         }
     }
 
