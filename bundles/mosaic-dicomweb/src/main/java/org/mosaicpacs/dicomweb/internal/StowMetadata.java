@@ -2,8 +2,6 @@ package org.mosaicpacs.dicomweb.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,11 +79,11 @@ final class StowMetadata {
             Map<String, List<Span>> bulk = new HashMap<>();
             int parts = 0;
             MultipartReader.Part part;
-            OutputStream out = Channels.newOutputStream(file);
+            byte[] copy = new byte[64 * 1024];
             while ((part = reader.nextPart()) != null) {
                 parts++;
                 long offset = file.position();
-                long length = part.content().transferTo(out);
+                long length = spool(part.content(), file, copy);
                 MediaType type = MediaType.parse(part.contentType());
                 Span span = new Span(offset, length, type);
                 if (type != null && type.type().equals(xml ? MediaType.DICOM_XML : MediaType.DICOM_JSON)) {
@@ -97,7 +95,6 @@ final class StowMetadata {
                     bulk.computeIfAbsent(location.trim(), k -> new ArrayList<>()).add(span);
                 }
             }
-            out.flush();
             if (parts > 0 && metadata.isEmpty()) {
                 throw WebException.badRequest(xml
                         ? "a multipart/related; type=\"application/dicom+xml\" body needs application/dicom+xml "
@@ -111,6 +108,33 @@ final class StowMetadata {
             return parts;
         } finally {
             Files.deleteIfExists(spool);
+        }
+    }
+
+    /**
+     * Appends a part to the spool file in writes of up to 64 KiB (InputStream.transferTo writes 8 KiB at a time);
+     * the number of bytes.
+     */
+    private static long spool(InputStream part, FileChannel file, byte[] copy) throws IOException {
+        long total = 0;
+        int filled = 0;
+        int n;
+        while ((n = part.read(copy, filled, copy.length - filled)) >= 0) {
+            filled += n;
+            if (filled == copy.length) {
+                write(file, copy, filled);
+                total += filled;
+                filled = 0;
+            }
+        }
+        write(file, copy, filled);
+        return total + filled;
+    }
+
+    private static void write(FileChannel file, byte[] bytes, int length) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, 0, length);
+        while (b.hasRemaining()) {
+            file.write(b);
         }
     }
 
