@@ -85,13 +85,29 @@ final class Wado {
         OutputStream out = response.getOutputStream();
         MultipartWriter parts = new MultipartWriter(out);
         response.setContentType(parts.contentType(MediaType.DICOM));
+        List<byte[]> headers = new ArrayList<>(syntaxes.size());
+        // every part as stored: the body's length is known from the index before the first byte
+        boolean asStored = !archive.deidentified();
+        long length = 0;
         for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
             InstanceLocation i = e.getKey();
             // a de-identified instance has other UIDs than the path it is asked by: no Content-Location names them
-            parts.startPart(MediaType.DICOM + "; transfer-syntax=" + e.getValue(), archive.deidentified() ? null
-                    : base + "/studies/" + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID() + "/instances/"
-                    + i.sopInstanceUID());
-            writeInstance(i, e.getValue(), out);
+            byte[] header = parts.partHeader(MediaType.DICOM + "; transfer-syntax=" + e.getValue(),
+                    archive.deidentified() ? null : base + "/studies/" + i.studyInstanceUID() + "/series/"
+                            + i.seriesInstanceUID() + "/instances/" + i.sopInstanceUID());
+            headers.add(header);
+            asStored &= e.getValue().equals(i.location().transferSyntaxUID());
+            length += header.length + i.location().size();
+        }
+        if (asStored) {
+            // a Content-Length instead of chunked transfer coding: no chunk framing for the client to decode (Python's
+            // http.client copies every chunk once more), and a client can show its progress
+            response.setContentLengthLong(length + parts.closing().length);
+        }
+        int k = 0;
+        for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
+            out.write(headers.get(k++));
+            writeInstance(e.getKey(), e.getValue(), out);
         }
         parts.finish();
     }

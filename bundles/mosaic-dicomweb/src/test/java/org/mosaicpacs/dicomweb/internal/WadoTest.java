@@ -128,6 +128,32 @@ class WadoTest {
         assertArrayEquals(Files.readAllBytes(jpeg), Fixture.multipart(combined).get(0).content());
     }
 
+    /**
+     * A series sent as stored has a Content-Length (its length is known from the index before the first byte), not
+     * chunked transfer coding; converted, its length is not known before and it is chunked. The instances are larger
+     * than the container's response buffer, which would otherwise set a length itself.
+     */
+    @Test
+    void asStoredAnswersHaveTheirLength() throws Exception {
+        Path in = temp.resolve("in-large");
+        for (int k = 1; k <= 2; k++) {
+            web.store(TestData.write(in, TestData.ct(STUDY, "1.2.9.4", "1.2.9.4." + k, "DOE^JOHN", "P1", "20240105", k,
+                    150), UID.ExplicitVRLittleEndian));
+        }
+        HttpResponse<byte[]> r = web.get("/studies/" + STUDY + "/series/1.2.9.4", "Accept", DICOM_MULTIPART
+                + "; transfer-syntax=*");
+        assertEquals(200, r.statusCode(), Fixture.text(r));
+        assertTrue(r.body().length > 2 * 150 * 32 * 24 * 2, "two instances of 150 frames");
+        assertEquals(r.body().length, r.headers().firstValueAsLong("Content-Length").orElse(-1), "Content-Length");
+        assertTrue(r.headers().firstValue("Transfer-Encoding").isEmpty(), "not chunked");
+        assertEquals(2, Fixture.multipart(r).size());
+        HttpResponse<byte[]> converted = web.get("/studies/" + STUDY + "/series/1.2.9.4", "Accept", DICOM_MULTIPART
+                + "; transfer-syntax=" + UID.ImplicitVRLittleEndian);
+        assertEquals(200, converted.statusCode());
+        assertTrue(converted.headers().firstValue("Content-Length").isEmpty(), "converted: no length known before");
+        assertEquals(2, Fixture.multipart(converted).size());
+    }
+
     @Test
     void unknownAndMalformedAreAnswered() throws Exception {
         assertEquals(404, web.get("/studies/1.2.999").statusCode());
