@@ -623,19 +623,20 @@ public final class Association {
         messageSlot.release();
     }
 
-    /** Writes one P-DATA-TF PDU with one PDV (Evt9: DT-1 in Sta6, AR-7 in Sta8) and sends it at once. */
-    void writePData(int pcid, boolean command, boolean last, byte[] data, int length) throws IOException {
-        writePData(pcid, command, last, data, length, true);
-    }
+    /** The bytes of a P-DATA-TF PDU before the data of its one PDV: PDU type and length, item length, context, flags. */
+    static final int PDATA_HEADER = 12;
 
     /**
-     * Writes one P-DATA-TF PDU with one PDV (Evt9: DT-1 in Sta6, AR-7 in Sta8).
+     * Writes one P-DATA-TF PDU with one PDV (Evt9: DT-1 in Sta6, AR-7 in Sta8), its header filled into the first
+     * {@link #PDATA_HEADER} bytes of {@code pdu} and its data after them, in one write.
      *
-     * @param flush whether to send it now; {@code false} leaves it in the socket buffer for the PDU that follows
-     *     (the last fragment of a command set whose data set comes next: both then leave in one TCP segment
-     *     instead of two writes, which a small C-FIND or C-STORE response otherwise pays twice)
+     * @param length the length of the data, at {@code pdu[PDATA_HEADER]}
+     * @param flush whether to send it now; {@code false} leaves it in the socket buffer (64 KiB) for what follows:
+     *     the fragments of a data set before its last, and the last fragment of a command set whose data set comes
+     *     next (both then leave in one TCP segment instead of two writes, which a small C-FIND or C-STORE response
+     *     otherwise pays twice)
      */
-    void writePData(int pcid, boolean command, boolean last, byte[] data, int length, boolean flush)
+    void writePData(int pcid, boolean command, boolean last, byte[] pdu, int length, boolean flush)
             throws IOException {
         writeLock.lock();
         try {
@@ -647,13 +648,19 @@ public final class Association {
             OutputStream o = out;
             long pduLength = PresentationDataValue.OVERHEAD + (long) length;
             int itemLength = length + 2;
-            byte[] header = {
-                Pdu.P_DATA_TF, 0, (byte) (pduLength >> 24), (byte) (pduLength >> 16), (byte) (pduLength >> 8),
-                (byte) pduLength, (byte) (itemLength >> 24), (byte) (itemLength >> 16), (byte) (itemLength >> 8),
-                (byte) itemLength, (byte) pcid, (byte) ((command ? 1 : 0) | (last ? 2 : 0))
-            };
-            o.write(header);
-            o.write(data, 0, length);
+            pdu[0] = Pdu.P_DATA_TF;
+            pdu[1] = 0;
+            pdu[2] = (byte) (pduLength >> 24);
+            pdu[3] = (byte) (pduLength >> 16);
+            pdu[4] = (byte) (pduLength >> 8);
+            pdu[5] = (byte) pduLength;
+            pdu[6] = (byte) (itemLength >> 24);
+            pdu[7] = (byte) (itemLength >> 16);
+            pdu[8] = (byte) (itemLength >> 8);
+            pdu[9] = (byte) itemLength;
+            pdu[10] = (byte) pcid;
+            pdu[11] = (byte) ((command ? 1 : 0) | (last ? 2 : 0));
+            o.write(pdu, 0, PDATA_HEADER + length);
             if (flush) {
                 o.flush();
             }

@@ -62,15 +62,29 @@ public final class MessageWriter implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Closes the open streams and frees the message slot; with {@code flush} false the last fragment stays in the
+     * socket's buffer and leaves with the next message that is sent at once (the two then cost the peer one read).
+     * Only for a message whose successor follows without delay on the same association, such as a C-GET pending
+     * response followed by the next C-STORE sub-operation: a message left in the buffer waits for the next flush.
+     *
+     * @param flush whether to send the last fragment now
+     * @throws IOException if sending fails
+     * @since 0.3.0
+     */
+    public void close(boolean flush) throws IOException {
         if (closed) {
             return;
         }
         closed = true;
         try {
             if (dataSet != null) {
-                dataSet.close();
+                dataSet.close(flush);
             } else if (command != null) {
-                command.close();
+                command.close(flush);
             }
         } finally {
             association.endMessage();

@@ -5,7 +5,10 @@ import java.io.OutputStream;
 
 /**
  * Buffers one PDV worth of bytes and sends it as a P-DATA-TF PDU when full and more bytes follow,
- * so the final fragment, sent on close, always carries the "last" bit.
+ * so the final fragment, sent on close, always carries the "last" bit. The buffer keeps room for the PDU and PDV
+ * headers before the data ({@link Association#PDATA_HEADER} bytes), so that a PDU leaves in one write; a full
+ * fragment that is not the last is left to the socket's buffer (sent when it fills), and the last one is sent
+ * at once: a data set of many PDUs costs one socket write per 64 KiB, not one per PDU.
  */
 final class PDataOutputStream extends OutputStream {
 
@@ -20,7 +23,7 @@ final class PDataOutputStream extends OutputStream {
         this.association = association;
         this.presentationContextId = presentationContextId;
         this.command = command;
-        this.buffer = new byte[association.maxPdvDataLength()];
+        this.buffer = new byte[Association.PDATA_HEADER + association.maxPdvDataLength()];
     }
 
     @Override
@@ -34,12 +37,12 @@ final class PDataOutputStream extends OutputStream {
             throw new IOException("P-DATA stream closed");
         }
         while (len > 0) {
-            if (count == buffer.length) {
-                association.writePData(presentationContextId, command, false, buffer, count);
+            if (count == buffer.length - Association.PDATA_HEADER) {
+                association.writePData(presentationContextId, command, false, buffer, count, false);
                 count = 0;
             }
-            int n = Math.min(len, buffer.length - count);
-            System.arraycopy(b, off, buffer, count, n);
+            int n = Math.min(len, buffer.length - Association.PDATA_HEADER - count);
+            System.arraycopy(b, off, buffer, Association.PDATA_HEADER + count, n);
             count += n;
             off += n;
             len -= n;

@@ -26,12 +26,22 @@ final class MultipartWriter {
 
     /** Starts a part: delimiter and headers; the caller then writes its content to {@link #stream()}. */
     void startPart(String contentType, String contentLocation) throws IOException {
+        out.write(partHeader(contentType, contentLocation));
+    }
+
+    /** The delimiter and headers that {@link #startPart} writes, to count a body's length before it is sent. */
+    byte[] partHeader(String contentType, String contentLocation) {
         StringBuilder h = new StringBuilder("\r\n--").append(boundary).append("\r\nContent-Type: ").append(contentType);
         if (contentLocation != null) {
             h.append("\r\nContent-Location: ").append(contentLocation);
         }
         h.append("\r\n\r\n");
-        out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return h.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The closing delimiter that {@link #finish} writes. */
+    byte[] closing() {
+        return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     OutputStream stream() {
@@ -39,7 +49,7 @@ final class MultipartWriter {
     }
 
     void finish() throws IOException {
-        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(closing());
         out.flush();
     }
 }

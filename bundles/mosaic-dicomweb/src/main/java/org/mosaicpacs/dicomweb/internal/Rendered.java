@@ -360,7 +360,7 @@ final class Rendered {
         return out.toByteArray();
     }
 
-    private static WebException failure(InstanceLocation i, PixelDataException e) {
+    static WebException failure(InstanceLocation i, PixelDataException e) {
         if (e instanceof UnsupportedTransferSyntaxException) {
             return new WebException(501, "instance " + i.sopInstanceUID() + ": " + e.getMessage());
         }

@@ -31,12 +31,15 @@ import org.mosaicpacs.dicom.data.Fragments;
 import org.mosaicpacs.dicom.data.Tag;
 import org.mosaicpacs.dicom.data.TransferSyntax;
 import org.mosaicpacs.dicom.data.UID;
+import org.mosaicpacs.dicom.image.Decompressor;
+import org.mosaicpacs.dicom.image.PixelDataDecoder;
+import org.mosaicpacs.dicom.image.PixelDataException;
 import org.mosaicpacs.dicom.io.DicomInputStream;
 import org.mosaicpacs.dicom.io.DicomOutputStream;
 
 /**
  * WADO-RS (PS3.18 10.4): instances as multipart/related application/dicom, streamed one instance at a time
- * from the storage backends (as stored, or converted among the uncompressed transfer syntaxes), metadata
+ * from the storage backends (as stored, converted among the uncompressed transfer syntaxes, or decompressed), metadata
  * from the {@link MetadataStore}, bulk data and uncompressed (or one-fragment-per-frame) frames with
  * their byte ranges read straight from the stored object.
  */
@@ -45,6 +48,8 @@ final class Wado {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     /** The largest object converted to another transfer syntax (it is read into memory). */
     static final long MAX_CONVERTED_BYTES = 256L * 1024 * 1024;
+    /** Decompresses instances stored compressed for a client that asks for an uncompressed syntax. */
+    private static final Decompressor DECOMPRESSOR = new Decompressor(new PixelDataDecoder());
     private static final Pattern OFFSET_LENGTH = Pattern.compile("(\\d{1,18})-(\\d{1,18})");
 
     private final Archive archive;
@@ -80,13 +85,29 @@ final class Wado {
         OutputStream out = response.getOutputStream();
         MultipartWriter parts = new MultipartWriter(out);
         response.setContentType(parts.contentType(MediaType.DICOM));
+        List<byte[]> headers = new ArrayList<>(syntaxes.size());
+        // every part as stored: the body's length is known from the index before the first byte
+        boolean asStored = !archive.deidentified();
+        long length = 0;
         for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
             InstanceLocation i = e.getKey();
             // a de-identified instance has other UIDs than the path it is asked by: no Content-Location names them
-            parts.startPart(MediaType.DICOM + "; transfer-syntax=" + e.getValue(), archive.deidentified() ? null
-                    : base + "/studies/" + i.studyInstanceUID() + "/series/" + i.seriesInstanceUID() + "/instances/"
-                    + i.sopInstanceUID());
-            writeInstance(i, e.getValue(), out);
+            byte[] header = parts.partHeader(MediaType.DICOM + "; transfer-syntax=" + e.getValue(),
+                    archive.deidentified() ? null : base + "/studies/" + i.studyInstanceUID() + "/series/"
+                            + i.seriesInstanceUID() + "/instances/" + i.sopInstanceUID());
+            headers.add(header);
+            asStored &= e.getValue().equals(i.location().transferSyntaxUID());
+            length += header.length + i.location().size();
+        }
+        if (asStored) {
+            // a Content-Length instead of chunked transfer coding: no chunk framing for the client to decode (Python's
+            // http.client copies every chunk once more), and a client can show its progress
+            response.setContentLengthLong(length + parts.closing().length);
+        }
+        int k = 0;
+        for (Map.Entry<InstanceLocation, String> e : syntaxes.entrySet()) {
+            out.write(headers.get(k++));
+            writeInstance(e.getKey(), e.getValue(), out);
         }
         parts.finish();
     }
@@ -176,7 +197,17 @@ final class Wado {
         return seriesUID + "/" + sopUID + ".dcm";
     }
 
-    /** Writes one instance as a Part 10 file in {@code ts}: its stored bytes, or converted when needed. */
+    /**
+     * Writes one instance as a Part 10 file in {@code ts}: its stored bytes, converted among the uncompressed
+     * syntaxes, or decompressed when it is stored compressed and {@code ts} is uncompressed (dicom-image's
+     * {@link Decompressor}, the codec C-GET and C-MOVE use for peers that accept only uncompressed data).
+     * Decompressed to Explicit VR Little Endian, frames are decoded and written one at a time (the compressed object
+     * is in memory, at most {@value #MAX_CONVERTED_BYTES} bytes); to another uncompressed syntax the decoded pixel data
+     * is held whole, also at most {@value #MAX_CONVERTED_BYTES} bytes.
+     *
+     * @throws WebException 500 for pixel data that cannot be decoded (501 for a syntax dicom-image does not decode),
+     *         which the servlet answers when nothing was sent yet
+     */
     void writeInstance(InstanceLocation i, String ts, OutputStream out) throws IOException {
         StorageBackend storage = archive.storage(i.location().storageId());
         try (InputStream in = storage.read(i.location().key())) {
@@ -185,8 +216,17 @@ final class Wado {
                 return;
             }
             DicomInputStream dis = new DicomInputStream(new BufferedInputStream(in, 65536));
-            dis.readFileMetaInformation();
+            Attributes fmi = dis.readFileMetaInformation();
             Attributes ds = dis.readDataset();
+            // the syntax of the object read (the index's, unless a de-identifier re-encoded it)
+            String read = dis.getTransferSyntax();
+            if (TransferSyntax.of(read).isEncapsulated() && ds.getFragments(Tag.PixelData) != null) {
+                if (ts.equals(UID.ExplicitVRLittleEndian)) {
+                    DECOMPRESSOR.decompress(ds, read, fmi, out);
+                    return;
+                }
+                ds = DECOMPRESSOR.decompress(ds, read, MAX_CONVERTED_BYTES);
+            }
             DicomOutputStream dos = new DicomOutputStream(new NonClosingOutputStream(out));
             // the UIDs of the object read (a de-identified one has others than the index)
             dos.writeFileMetaInformation(DicomOutputStream.createFileMetaInformation(
@@ -194,6 +234,8 @@ final class Wado {
                     ts));
             dos.writeDataset(ds);
             dos.finish();
+        } catch (PixelDataException e) {
+            throw Rendered.failure(i, e);
         } catch (StorageException e) {
             throw new IOException("instance " + i.sopInstanceUID() + " cannot be read from " + storage.id() + ": "
                     + e.getMessage(), e);
@@ -203,7 +245,8 @@ final class Wado {
     /**
      * The transfer syntax to send an instance stored in {@code stored} in, as the Accept ranges allow (first
      * acceptable range wins), or null. A range without transfer-syntax asks for Explicit VR Little Endian
-     * (PS3.18 8.7.3.5.2); {@code *} takes the stored syntax; uncompressed syntaxes convert among themselves.
+     * (PS3.18 8.7.3.5.2); {@code *} takes the stored syntax; uncompressed syntaxes convert among themselves, and a
+     * compressed syntax dicom-image decodes ({@link PixelDataDecoder#canDecode}) becomes any uncompressed one.
      */
     static String transferSyntax(List<MediaType> accept, String stored) {
         for (MediaType m : accept) {
@@ -228,7 +271,7 @@ final class Wado {
             if (ts.equals("*") || ts.equals(stored)) {
                 return stored;
             }
-            if (uncompressed(stored) && uncompressed(ts)) {
+            if (uncompressed(ts) && (uncompressed(stored) || PixelDataDecoder.canDecode(stored))) {
                 return ts;
             }
         }

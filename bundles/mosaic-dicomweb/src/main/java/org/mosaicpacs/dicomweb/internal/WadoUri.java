@@ -7,11 +7,12 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.mosaicpacs.api.index.InstanceLocation;
+import org.mosaicpacs.dicom.image.PixelDataDecoder;
 
 /**
  * WADO-URI (PS3.18 9): {@code wado?requestType=WADO&studyUID=&seriesUID=&objectUID=&contentType=application/dicom}
  * answers the instance as one application/dicom body, as stored or, with {@code transferSyntax}, converted
- * among the uncompressed transfer syntaxes. Rendered content types (image/jpeg, the default, and image/png) are
+ * among the uncompressed transfer syntaxes (a compressed instance dicom-image decodes is decompressed). Rendered content types (image/jpeg, the default, and image/png) are
  * served by {@link Rendered} (dicom-image).
  */
 final class WadoUri {
@@ -50,7 +51,8 @@ final class WadoUri {
         String wanted = request.getParameter("transferSyntax");
         String ts = stored;
         if (wanted != null && !wanted.isBlank() && !wanted.trim().equals(stored)) {
-            if (!Wado.uncompressed(stored) || !Wado.uncompressed(wanted.trim())) {
+            if (!Wado.uncompressed(wanted.trim())
+                    || !(Wado.uncompressed(stored) || PixelDataDecoder.canDecode(stored))) {
                 throw WebException.notAcceptable("instance " + object + " is stored in " + stored
                         + " and cannot be converted to " + wanted.trim());
             }

@@ -648,12 +648,22 @@ public final class DimseAssociation implements AutoCloseable {
      * @throws IOException if sending fails
      */
     public void writeResponse(int pcid, Attributes rsp, DataWriter data) throws IOException {
+        writeResponse(pcid, rsp, data, true);
+    }
+
+    /**
+     * As {@link #writeResponse(int, Attributes, DataWriter)}; with {@code flush} false a pending response stays in
+     * the socket's buffer until the next message that is sent at once (a C-GET's next C-STORE sub-operation on this
+     * association).
+     */
+    void writeResponse(int pcid, Attributes rsp, DataWriter data, boolean flush) throws IOException {
         Commands.setDataset(rsp, data != null);
-        if (!Status.isPending(Commands.status(rsp))) {
+        boolean pending = Status.isPending(Commands.status(rsp));
+        if (!pending) {
             // Free the window slot before the peer can see the response and invoke the next operation.
             endPerforming(Commands.messageIdBeingRespondedTo(rsp));
         }
-        send(pcid, rsp, data);
+        send(pcid, rsp, data, flush || !pending);
         if (LOG.isDebugEnabled()) {
             // the text of a command costs as much as its encoding: only when it is logged
             LOG.debug("{}: sent {}", this, Commands.toString(rsp));
@@ -676,9 +686,15 @@ public final class DimseAssociation implements AutoCloseable {
     }
 
     private void send(int pcid, Attributes command, DataWriter data) throws IOException {
+        send(pcid, command, data, true);
+    }
+
+    /** @param flush false: the last fragment waits in the socket's buffer for the next message (see writeResponse) */
+    private void send(int pcid, Attributes command, DataWriter data, boolean flush) throws IOException {
         byte[] cmd = Commands.encode(command);
         boolean dataStarted = false;
-        try (MessageWriter w = association.beginMessage(pcid)) {
+        MessageWriter w = association.beginMessage(pcid);
+        try {
             w.command().write(cmd);
             if (data != null) {
                 CountingOutputStream out = new CountingOutputStream(w.dataSet());
@@ -689,7 +705,13 @@ public final class DimseAssociation implements AutoCloseable {
                     out.write(0);
                 }
             }
+            w.close(flush);
         } catch (IOException | RuntimeException e) {
+            try {
+                w.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             if (dataStarted && isOpen()) {
                 // A data set cut in the middle cannot be recovered: the peer would read garbage.
                 LOG.warn("{}: writing the data set failed, aborting", this, e);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * A801), a C-STORE SCU association is opened to it with our AE title as calling AE, and the instances are sent with Move Originator AE title and Message ID. C-GET: the
  * instances are sent as C-STORE requests on the same association, on the contexts the requestor
  * proposed with the SCP role. After each sub-operation a pending response carries the counts of
- * remaining, completed, failed and warning sub-operations; a C-CANCEL-RQ stops before the next one
+ * remaining, completed, failed and warning sub-operations (C-GET: sent with the next C-STORE-RQ, in one socket
+ * write; C-MOVE: at once); a C-CANCEL-RQ stops before the next one
  * (final status FE00). The final status is Success, B000 (some failed or warned), A702 (all failed)
  * and the Failed SOP Instance UID List goes into the final identifier.
  */
@@ -184,8 +185,10 @@ public abstract class RetrieveSCP implements DicomService {
                     break;
                 }
                 if (remaining > 0 && as.isOpen()) {
+                    // C-GET: the pending response leaves with the next C-STORE-RQ on this association, in one
+                    // write the peer reads once; C-MOVE sends its C-STOREs elsewhere, so its pending responses go now
                     as.writeResponse(pcid, counts(Commands.mkRSP(command, Status.Pending), remaining, completed,
-                            failed, warning), null);
+                            failed, warning), null, storeAs != as);
                 }
             }
         } finally {
