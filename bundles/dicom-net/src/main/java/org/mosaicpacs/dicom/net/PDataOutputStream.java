@@ -2,17 +2,24 @@ package org.mosaicpacs.dicom.net;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Buffers one PDV worth of bytes and sends it as a P-DATA-TF PDU when full and more bytes follow,
- * so the final fragment, sent on close, always carries the "last" bit.
+ * so the final fragment, sent on close, always carries the "last" bit. The buffer starts small and grows
+ * up to the PDV size: most commands and C-FIND identifiers are a few hundred bytes, and a buffer of the
+ * peer's PDU size (16 KiB or more), allocated and zeroed for each of them, cost more than their encoding.
  */
 final class PDataOutputStream extends OutputStream {
 
     private final Association association;
     private final int presentationContextId;
     private final boolean command;
-    private final byte[] buffer;
+    /** The first buffer's size; it grows to {@link #max} for longer messages. */
+    private static final int INITIAL = 1024;
+
+    private final int max;
+    private byte[] buffer;
     private int count;
     private boolean closed;
 
@@ -20,7 +27,8 @@ final class PDataOutputStream extends OutputStream {
         this.association = association;
         this.presentationContextId = presentationContextId;
         this.command = command;
-        this.buffer = new byte[association.maxPdvDataLength()];
+        this.max = association.maxPdvDataLength();
+        this.buffer = new byte[Math.min(max, INITIAL)];
     }
 
     @Override
@@ -34,9 +42,11 @@ final class PDataOutputStream extends OutputStream {
             throw new IOException("P-DATA stream closed");
         }
         while (len > 0) {
-            if (count == buffer.length) {
+            if (count == max) {
                 association.writePData(presentationContextId, command, false, buffer, count);
                 count = 0;
+            } else if (count == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(max, Math.max(2L * buffer.length, (long) count + len)));
             }
             int n = Math.min(len, buffer.length - count);
             System.arraycopy(b, off, buffer, count, n);
