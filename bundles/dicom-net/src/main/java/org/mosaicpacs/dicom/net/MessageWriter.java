@@ -17,6 +17,7 @@ public final class MessageWriter implements AutoCloseable {
     private PDataOutputStream command;
     private PDataOutputStream dataSet;
     private boolean closed;
+    private boolean flush = true;
 
     MessageWriter(Association association, int presentationContextId) {
         this.association = association;
@@ -56,6 +57,21 @@ public final class MessageWriter implements AutoCloseable {
     }
 
     /**
+     * Whether {@link #close()} sends the message's last PDU at once (the default) or leaves it in the
+     * association's send buffer, to leave in one socket write with the messages that follow (the buffer is
+     * sent when it is full, and with the next message sent at once). For a burst of messages whose last one
+     * the sender knows, e.g. the pending responses of a C-FIND before its final response: one write for
+     * many instead of one each. Fragments before the last are always sent at once.
+     *
+     * @param flush false to leave the last PDU buffered
+     * @return this
+     */
+    public MessageWriter flushOnClose(boolean flush) {
+        this.flush = flush;
+        return this;
+    }
+
+    /**
      * Closes the open streams (sending their last fragments) and frees the message slot.
      *
      * @throws IOException if sending fails
@@ -68,9 +84,9 @@ public final class MessageWriter implements AutoCloseable {
         closed = true;
         try {
             if (dataSet != null) {
-                dataSet.close();
+                dataSet.close(flush);
             } else if (command != null) {
-                command.close();
+                command.close(flush);
             }
         } finally {
             association.endMessage();

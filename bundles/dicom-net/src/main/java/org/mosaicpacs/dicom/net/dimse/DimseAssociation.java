@@ -648,12 +648,29 @@ public final class DimseAssociation implements AutoCloseable {
      * @throws IOException if sending fails
      */
     public void writeResponse(int pcid, Attributes rsp, DataWriter data) throws IOException {
+        writeResponse(pcid, rsp, data, true);
+    }
+
+    /**
+     * Sends a response, at once or left in the association's send buffer for the messages that follow (see
+     * {@link MessageWriter#flushOnClose}): pending responses written in a burst, e.g. the matches of a C-FIND,
+     * leave in a few socket writes instead of one each, and the peer reads them in a few reads. A final
+     * response is always sent at once.
+     *
+     * @param pcid the presentation context of the request
+     * @param rsp the response command set
+     * @param data the data set (identifier), or {@code null}
+     * @param flush false to leave a pending response buffered until the next message sent at once
+     * @throws IOException if sending fails
+     */
+    public void writeResponse(int pcid, Attributes rsp, DataWriter data, boolean flush) throws IOException {
         Commands.setDataset(rsp, data != null);
-        if (!Status.isPending(Commands.status(rsp))) {
+        boolean pending = Status.isPending(Commands.status(rsp));
+        if (!pending) {
             // Free the window slot before the peer can see the response and invoke the next operation.
             endPerforming(Commands.messageIdBeingRespondedTo(rsp));
         }
-        send(pcid, rsp, data);
+        send(pcid, rsp, data, flush || !pending);
         if (LOG.isDebugEnabled()) {
             // the text of a command costs as much as its encoding: only when it is logged
             LOG.debug("{}: sent {}", this, Commands.toString(rsp));
@@ -676,9 +693,13 @@ public final class DimseAssociation implements AutoCloseable {
     }
 
     private void send(int pcid, Attributes command, DataWriter data) throws IOException {
+        send(pcid, command, data, true);
+    }
+
+    private void send(int pcid, Attributes command, DataWriter data, boolean flush) throws IOException {
         byte[] cmd = Commands.encode(command);
         boolean dataStarted = false;
-        try (MessageWriter w = association.beginMessage(pcid)) {
+        try (MessageWriter w = association.beginMessage(pcid).flushOnClose(flush)) {
             w.command().write(cmd);
             if (data != null) {
                 CountingOutputStream out = new CountingOutputStream(w.dataSet());
