@@ -111,6 +111,44 @@ def ms3(m):
     return m if isinstance(m, str) else f"{m[0]:.1f} / {m[1]:.1f} / {m[2]:.1f} ms"
 
 
+def percentiles_ms(urls, runs):
+    """Each of `urls` (a function of the request number) requested `runs` times after WARMUP unmeasured requests;
+    p50 and p95 in ms, and the mean response size in bytes."""
+    for i in range(WARMUP):
+        request(urls(i))
+    times, sizes = [], []
+    for i in range(runs):
+        _, n, t = request(urls(WARMUP + i))
+        times.append(t)
+        sizes.append(n)
+    times.sort()
+    return times[len(times) // 2] * 1000, times[int(len(times) * 0.95)] * 1000, sum(sizes) / len(sizes)
+
+
+def synthetic_searches(url, patients, runs):
+    """QIDO-RS study searches against the synthetic studies of bench/archive/IndexLoader.java (study n: UID 2.25.9n,
+    patient BENCH-(n/2), named PATIENT^(n/2) or, one in 100, BENCH^FIND(n/2); n from 1,000,000 on), with the same
+    keys as bench/archive/FindLatency.java, each request drawing its patient at random; and OHIF's study list
+    query, without and with a Study Date range. `patients`: how many BENCH-n patients were loaded."""
+    import random
+    rnd = random.Random(42)
+    ohif = f"{url}/studies?limit=101&offset=0&fuzzymatching=false&includefield=00081030,00080060"
+    kinds = [
+        ("StudyInstanceUID", lambda i: f"{url}/studies?StudyInstanceUID=2.25.9{1_000_000 + 2 * rnd.randrange(patients)}"),
+        ("PatientID", lambda i: f"{url}/studies?PatientID=BENCH-{500_000 + rnd.randrange(patients)}"),
+        ("PatientName prefix, 10 patients", lambda i: f"{url}/studies?PatientName=PATIENT^{50_000 + rnd.randrange(patients) // 10}*"),
+        ("StudyDate, a week", lambda i: "{0}/studies?StudyDate={1}0101-{1}0107".format(url, 2010 + rnd.randrange(16))),
+        ("OHIF study list (limit=101)", lambda i: ohif),
+        ("OHIF study list, StudyDate of a year", lambda i: "{0}&StudyDate={1}0101-{1}1231".format(ohif, 2010 + rnd.randrange(16))),
+        ("OHIF study list, page 10 (offset=909)", lambda i: ohif.replace("offset=0", "offset=909")),
+    ]
+    rows = []
+    for name, urls in kinds:
+        m = measured(lambda: percentiles_ms(urls, runs))
+        rows.append((name, m))
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--url", default="http://localhost:8080/dicom-web")
@@ -122,9 +160,20 @@ def main():
     p.add_argument("--studies", type=int, default=0, help="small studies stored first, for QIDO at that size")
     p.add_argument("--label", default="result")
     p.add_argument("--warmup", type=int, default=5, help="unmeasured requests before each latency measure")
+    p.add_argument("--synthetic-patients", type=int, default=0,
+                   help="only the QIDO-RS study searches, against the synthetic studies of bench/archive/IndexLoader.java"
+                        " (this many BENCH-n patients); nothing is stored")
     a = p.parse_args()
     global WARMUP
     WARMUP = a.warmup
+    if a.synthetic_patients:
+        print(f"| QIDO-RS study search ({a.runs} requests after {a.warmup}) | {a.label} p50 / p95 | bytes |")
+        print("| --- | --- | --- |")
+        for name, m in synthetic_searches(a.url, a.synthetic_patients, a.runs):
+            cell = m if isinstance(m, str) else f"{m[0]:.1f} / {m[1]:.1f} ms"
+            size = "" if isinstance(m, str) else f"{m[2]:.0f}"
+            print(f"| {name} | {cell} | {size} |")
+        return
     study, series = generate_uid(), generate_uid()
 
     population = []

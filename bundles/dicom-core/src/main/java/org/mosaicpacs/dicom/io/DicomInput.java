@@ -11,8 +11,13 @@ import java.util.zip.InflaterInputStream;
 /** Buffered input with look-ahead, position tracking, and a guarded switch to inflated input. */
 final class DicomInput {
 
+    /** The buffer of a stream read ahead, and of inflated input. */
+    private static final int BUFFER = 16384;
+    /** The smallest buffer: room for a preamble and a header or two (the look-aheads of the reader). */
+    private static final int MIN_BUFFER = 256;
+
     private InputStream in;
-    private byte[] buf = new byte[16384];
+    private byte[] buf;
     private int pos;
     private int lim;
     private long base;
@@ -28,6 +33,10 @@ final class DicomInput {
      */
     DicomInput(InputStream in, DicomReadLimits limits, boolean seekable) {
         this.in = in;
+        // an array in memory (a C-FIND identifier, an index's attrs blob: a few hundred bytes) gets a buffer
+        // that holds all of it, not 16 KiB allocated and zeroed for each data set read
+        this.buf = new byte[in instanceof ByteArrayInputStream b
+                ? Math.max(MIN_BUFFER, Math.min(BUFFER, b.available())) : BUFFER];
         this.limits = limits;
         this.seekable = seekable;
     }
@@ -129,6 +138,9 @@ final class DicomInput {
         InputStream rest = new SequenceInputStream(new ByteArrayInputStream(buf.clone(), pos, lim - pos), in);
         compressed = new Counting(rest);
         in = new InflaterInputStream(compressed, new Inflater(!zlib), 8192);
+        if (buf.length < BUFFER) {
+            buf = new byte[BUFFER]; // inflated data may be longer than the array it came from
+        }
         base += pos;
         pos = 0;
         lim = 0;

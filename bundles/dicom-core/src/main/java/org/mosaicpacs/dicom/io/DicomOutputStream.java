@@ -66,13 +66,29 @@ public final class DicomOutputStream implements Closeable, Flushable {
 
     /** Creates a writer whose transfer syntax will come from {@link #writeFileMetaInformation(Attributes)}. */
     public DicomOutputStream(OutputStream out) {
-        this.raw = new BufferedOutputStream(out, 65536);
+        this(out, 65536);
+    }
+
+    private DicomOutputStream(OutputStream out, int bufferSize) {
+        this.raw = new BufferedOutputStream(out, bufferSize);
         this.out = raw;
     }
 
     /** Creates a writer of raw data sets (no preamble, no file meta) in the given transfer syntax. */
     public DicomOutputStream(OutputStream out, String transferSyntaxUID) {
-        this(out);
+        this(out, transferSyntaxUID, 65536);
+    }
+
+    /**
+     * Creates a writer of raw data sets with a buffer of {@code bufferSize} bytes before {@code out}: a small one
+     * for small data sets written one after the other (DIMSE commands, C-FIND identifiers: the default 64 KiB
+     * buffer, allocated and zeroed for each, cost more than their encoding); values longer than the buffer go
+     * to {@code out} directly.
+     *
+     * @throws IllegalArgumentException if {@code bufferSize} is not positive
+     */
+    public DicomOutputStream(OutputStream out, String transferSyntaxUID, int bufferSize) {
+        this(out, bufferSize);
         this.ts = TransferSyntax.of(transferSyntaxUID);
         if (ts.isDeflated()) {
             startDeflate();

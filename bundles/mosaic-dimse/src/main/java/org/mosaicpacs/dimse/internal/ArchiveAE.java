@@ -469,7 +469,7 @@ final class ArchiveAE implements Closeable {
                         : Status.UnableToProcess, comment(e.getMessage()));
             }
             if (matches.size() <= limit) {
-                return matches.iterator();
+                return new LimitedMatches(matches, null);
             }
             matches.remove(limit);
             LOG.warn("C-FIND from {} at {} level: more than {} matches, sent the first {} and A700; the query "

@@ -11,7 +11,10 @@ import org.mosaicpacs.dicom.io.DicomReadLimits;
  * The base of a C-FIND SCP: reads the identifier, asks {@link #query} for the matches and sends each
  * as a pending (FF00) response, then Success (or the failure of {@link Matches#finalFailure()}); a
  * C-CANCEL-RQ stops it with Cancel (FE00). An iterator that is also {@link AutoCloseable} is closed at
- * the end.
+ * the end. When the matches are {@link Matches#atHand() at hand}, their pending responses leave buffered (in as
+ * few socket writes as the association's send buffer allows, the final response sending the rest): one write
+ * for many, not one each; otherwise each leaves at once, so that the peer sees (and may cancel) a slow search
+ * as it goes.
  */
 public abstract class CFindSCP implements DicomService {
 
@@ -36,6 +39,7 @@ public abstract class CFindSCP implements DicomService {
         Attributes keys = readIdentifier(as, pcid, data);
         int msgId = Commands.messageId(command);
         Iterator<Attributes> matches = query(as, pcid, command, keys);
+        boolean flushEach = !(matches instanceof Matches m && m.atHand());
         try {
             while (matches.hasNext()) {
                 if (as.isCancelRequested(msgId)) {
@@ -43,7 +47,7 @@ public abstract class CFindSCP implements DicomService {
                     return;
                 }
                 Attributes match = matches.next();
-                as.writeResponse(pcid, Commands.mkRSP(command, Status.Pending), DataWriter.of(match));
+                as.writeResponse(pcid, Commands.mkRSP(command, Status.Pending), DataWriter.of(match), flushEach);
             }
             if (as.isCancelRequested(msgId)) {
                 as.writeResponse(pcid, Commands.mkRSP(command, Status.Cancel), null);
@@ -73,6 +77,15 @@ public abstract class CFindSCP implements DicomService {
     public interface Matches extends Iterator<Attributes> {
         /** @return the failure to end with once every match is sent, or {@code null} for Success */
         DicomServiceException finalFailure();
+
+        /**
+         * @return whether every match is at hand (e.g. read into a list before the first response), so that
+         *     {@link #next()} never waits: then the pending responses leave buffered, in a few socket writes for
+         *     all of them. False by default: each leaves at once.
+         */
+        default boolean atHand() {
+            return false;
+        }
     }
 
     /**

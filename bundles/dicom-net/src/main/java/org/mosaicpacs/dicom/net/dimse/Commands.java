@@ -210,7 +210,8 @@ public final class Commands {
         try {
             Attributes copy = new Attributes(cmd);
             copy.remove(Tag.CommandGroupLength);
-            DicomOutputStream out = new DicomOutputStream(bout, UID.ImplicitVRLittleEndian);
+            // a command set is about a hundred bytes: a small buffer, not the writer's default 64 KiB
+            DicomOutputStream out = new DicomOutputStream(bout, UID.ImplicitVRLittleEndian, 512);
             out.writeCommand(copy);
             out.flush();
         } catch (IOException e) {

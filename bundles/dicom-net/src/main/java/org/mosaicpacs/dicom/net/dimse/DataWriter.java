@@ -26,7 +26,9 @@ public interface DataWriter {
      */
     static DataWriter of(Attributes dataset) {
         return (out, ts) -> {
-            DicomOutputStream dos = new DicomOutputStream(out, ts);
+            // out buffers (a P-DATA stream): a small buffer before it, not the writer's default 64 KiB, which
+            // was allocated and zeroed for each C-FIND match
+            DicomOutputStream dos = new DicomOutputStream(out, ts, 1024);
             dos.writeDataset(dataset);
             dos.finish();
         };

@@ -652,11 +652,18 @@ public final class DimseAssociation implements AutoCloseable {
     }
 
     /**
-     * As {@link #writeResponse(int, Attributes, DataWriter)}; with {@code flush} false a pending response stays in
-     * the socket's buffer until the next message that is sent at once (a C-GET's next C-STORE sub-operation on this
-     * association).
+     * Sends a response, at once or left in the association's send buffer for the messages that follow (see
+     * {@link MessageWriter#close(boolean)}): pending responses written in a burst, e.g. the matches of a C-FIND,
+     * leave in a few socket writes instead of one each, and the peer reads them in a few reads. A final
+     * response is always sent at once.
+     *
+     * @param pcid the presentation context of the request
+     * @param rsp the response command set
+     * @param data the data set (identifier), or {@code null}
+     * @param flush false to leave a pending response buffered until the next message sent at once
+     * @throws IOException if sending fails
      */
-    void writeResponse(int pcid, Attributes rsp, DataWriter data, boolean flush) throws IOException {
+    public void writeResponse(int pcid, Attributes rsp, DataWriter data, boolean flush) throws IOException {
         Commands.setDataset(rsp, data != null);
         boolean pending = Status.isPending(Commands.status(rsp));
         if (!pending) {

@@ -5,7 +5,7 @@
  * response matching, the asynchronous operations window, response timeout, cancel), the SCP side
  * ({@link org.mosaicpacs.dicom.net.dimse.DicomServiceRegistry} and the service bases) and the SCU calls.
  */
-@Version("0.3.0")
+@Version("0.4.0")
 package org.mosaicpacs.dicom.net.dimse;
 
 import org.osgi.annotation.versioning.Version;

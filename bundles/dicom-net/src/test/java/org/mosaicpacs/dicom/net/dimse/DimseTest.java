@@ -205,6 +205,44 @@ class DimseTest {
         }
     }
 
+    /**
+     * Matches at hand: their pending responses leave buffered, several in one socket write; each still arrives
+     * whole and in order, then Success, and the association goes on (two C-FINDs in a row).
+     */
+    @Test
+    void findWithMatchesAtHandAnswersEveryMatchInOrder() throws Exception {
+        List<Path> files = new ArrayList<>();
+        Files.createDirectories(tmp.resolve("in"));
+        for (int i = 0; i < 40; i++) {
+            Attributes ds = Fixtures.image(UID.CTImageStorage, "H" + i, "1.2.6." + i, "1.2.6." + i + ".1",
+                    "1.2.6." + i + ".1.1", 4);
+            ds.setString(Tag.StudyDescription, VR.LO, "d".repeat(60));
+            files.add(Fixtures.write(tmp.resolve("in"), ds, UID.ExplicitVRLittleEndian));
+        }
+        DimseAssociation as = connect(rq().addContext(UID.CTImageStorage)
+                .addContext(UID.StudyRootQueryRetrieveInformationModelFind), null);
+        for (Path f : files) {
+            assertEquals(Status.Success, as.cstore(f, Commands.MEDIUM).await().status());
+        }
+        scp.findAtHand = true;
+        Attributes keys = new Attributes();
+        keys.setString(Tag.QueryRetrieveLevel, VR.CS, "STUDY");
+        keys.setNull(Tag.StudyInstanceUID, VR.UI);
+        keys.setNull(Tag.PatientID, VR.LO);
+        for (int round = 0; round < 2; round++) {
+            List<Attributes> matches = new CopyOnWriteArrayList<>();
+            DimseResponse rsp = as.cfind(UID.StudyRootQueryRetrieveInformationModelFind, Commands.MEDIUM, keys,
+                    matches::add).await();
+            assertEquals(Status.Success, rsp.status());
+            assertEquals(40, matches.size());
+            for (int i = 0; i < 40; i++) {
+                assertEquals("1.2.6." + i, matches.get(i).getString(Tag.StudyInstanceUID));
+                assertEquals("H" + i, matches.get(i).getString(Tag.PatientID));
+            }
+        }
+        as.release();
+    }
+
     @Test
     void cancelFind() throws Exception {
         List<Path> files = makeFiles(tmp.resolve("in"), 2);

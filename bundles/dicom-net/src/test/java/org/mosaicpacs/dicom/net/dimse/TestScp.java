@@ -56,6 +56,8 @@ final class TestScp implements AutoCloseable {
     final DicomServiceRegistry registry = new DicomServiceRegistry();
     final DicomServer server;
     volatile long findDelayMillis;
+    /** Whether C-FIND answers with matches {@link CFindSCP.Matches#atHand() at hand} (their responses buffered). */
+    volatile boolean findAtHand;
 
     TestScp(Path folder, ExecutorService executor, ScheduledExecutorService scheduler, Connection connection)
             throws IOException {
@@ -106,6 +108,29 @@ final class TestScp implements AutoCloseable {
                     Attributes keys) throws DicomServiceException {
                 List<Attributes> result = find(keys);
                 Iterator<Attributes> it = result.iterator();
+                if (findAtHand) {
+                    return new CFindSCP.Matches() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public Attributes next() {
+                            return it.next();
+                        }
+
+                        @Override
+                        public DicomServiceException finalFailure() {
+                            return null;
+                        }
+
+                        @Override
+                        public boolean atHand() {
+                            return true;
+                        }
+                    };
+                }
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

@@ -111,7 +111,7 @@ final class DataSets {
 
     static byte[] encode(Attributes ds) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        try (DicomOutputStream out = new DicomOutputStream(bytes, UID.DeflatedExplicitVRLittleEndian)) {
+        try (DicomOutputStream out = new DicomOutputStream(bytes, UID.DeflatedExplicitVRLittleEndian, 4096)) {
             out.writeDataset(ds);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a data set in memory", e);
