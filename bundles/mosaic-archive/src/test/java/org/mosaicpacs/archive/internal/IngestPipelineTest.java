@@ -129,6 +129,50 @@ class IngestPipelineTest {
         assertTrue(events.isEmpty());
     }
 
+    /**
+     * Concurrent ingests into one study (their index stores committed in groups when they meet): every
+     * acknowledged instance is stored and indexed; the one the index refuses (a constraint added for the test)
+     * fails, and leaves neither its object nor its intent, without failing the instances committed beside it.
+     */
+    @Test
+    void concurrentIngestsAreAllIndexedAndARefusedOneLeavesNothing() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE instance ADD CONSTRAINT test_refused CHECK (sop_iuid <> '1.2.3.9.1.17')");
+        }
+        IngestPipeline pipeline = pipeline(DuplicatePolicy.REJECT);
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            files.add(file("1.2.3.9", "1.2.3.9.1", "1.2.3.9.1." + i, UID.ExplicitVRLittleEndian));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        Map<String, IngestResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (Path f : files) {
+                runs.add(pool.submit(() -> {
+                    try (InputStream in = Files.newInputStream(f)) {
+                        results.put(f.getFileName().toString(), pipeline.ingest(in, ORIGIN));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> r : runs) {
+                r.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Map.Entry<String, IngestResult> e : results.entrySet()) {
+            Outcome expected = e.getKey().equals("1.2.3.9.1.17.dcm") ? Outcome.PROCESSING_FAILURE : Outcome.STORED;
+            assertEquals(expected, e.getValue().outcome(), e.getKey() + ": " + e.getValue().message());
+        }
+        assertEquals(40, results.size());
+        assertEquals(39, index.locate("1.2.3.9", null, null).size());
+        assertEquals(39, storedObjects(), "the refused instance's object is deleted");
+        assertEquals(39, events.size());
+        assertTrue(journalEmpty());
+    }
+
     @Test
     void aMissingStorageBackendIsAFailureStatus() throws Exception {
         backends.clear();

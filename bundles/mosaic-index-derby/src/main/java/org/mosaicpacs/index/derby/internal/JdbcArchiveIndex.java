@@ -5,11 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -38,11 +42,14 @@ import org.mosaicpacs.dicom.data.Tag;
 /**
  * The archive index in plain JDBC: every value is a bind parameter; what differs between databases is
  * in the {@link Dialect}. Each public method is one transaction (READ COMMITTED), retried when the
- * database reports a deadlock, a lock timeout or a unique key taken by a concurrent transaction.
+ * database reports a deadlock, a lock timeout or a unique key taken by a concurrent transaction; except
+ * that concurrent stores share one (group commit, see {@link #store}).
  *
  * <p>Concurrency: a store creates the patient, study and series rows it needs, then locks its study's
  * row before inserting the instance and recounting the aggregates; so stores into one study run one at
- * a time from that point, and the counts each one writes include every committed instance.
+ * a time from that point, and the counts each one writes include every committed instance. The lock is
+ * held to the commit, whose log flush is the slow part: so stores that arrive together are committed
+ * together.
  */
 final class JdbcArchiveIndex implements ArchiveIndex {
 
@@ -119,17 +126,187 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         }
     }
 
+    /** The most stores committed in one shared transaction. */
+    static final int MAX_GROUP = 32;
+
+    /** A store on its way to a transaction: queued, in a shared transaction, or back to be stored alone. */
+    private static final class PendingStore {
+        final Attributes ds;
+        final StorageLocation location;
+        final DuplicatePolicy policy;
+        final String studyUID;
+        final String seriesUID;
+        final String sopUID;
+        final String cuid;
+        /** Set once the shared transaction that held it has committed; null: store it alone. */
+        StoreOutcome outcome;
+        /** Whether the shared transaction that took it has ended (committed or not). */
+        boolean done;
+
+        PendingStore(Attributes ds, StorageLocation location, DuplicatePolicy policy, String studyUID,
+                     String seriesUID, String sopUID, String cuid) {
+            this.ds = ds;
+            this.location = location;
+            this.policy = policy;
+            this.studyUID = studyUID;
+            this.seriesUID = seriesUID;
+            this.sopUID = sopUID;
+            this.cuid = cuid;
+        }
+    }
+
+    /** Guards {@link #queued} and {@link #committing}; stores wait on it for their group's commit. */
+    private final Object group = new Object();
+    private final ArrayDeque<PendingStore> queued = new ArrayDeque<>();
+    private boolean committing;
+    private final AtomicLong storedInGroups = new AtomicLong();
+
+    /**
+     * Group commit: a store that arrives while no store transaction runs stores at once (alone, as before); the
+     * stores that arrive while one runs wait, and when it ends one of them (the leader) stores all of them, up to
+     * {@link #MAX_GROUP}, in one transaction, each under its own savepoint, and commits once: one log flush and one
+     * hold of their study's row for the group instead of one each. Each caller still returns only after the commit
+     * that holds its rows. A store that fails inside the group (a constraint, a unique key taken by a concurrent
+     * transaction) is rolled back to its savepoint, the others go on, and it is stored again alone, so it gets the
+     * outcome or the error it would have had alone; when the group's transaction itself fails (a deadlock, a lock
+     * timeout, the commit), every store of the group is stored again alone.
+     */
     @Override
     public StoreOutcome store(Attributes ds, StorageLocation location, DuplicatePolicy policy) throws IndexException {
-        String studyUID = uid(ds, Tag.StudyInstanceUID);
-        String seriesUID = uid(ds, Tag.SeriesInstanceUID);
-        String sopUID = uid(ds, Tag.SOPInstanceUID);
-        String cuid = uid(ds, Tag.SOPClassUID);
+        PendingStore p = new PendingStore(ds, location, policy, uid(ds, Tag.StudyInstanceUID),
+                uid(ds, Tag.SeriesInstanceUID), uid(ds, Tag.SOPInstanceUID), uid(ds, Tag.SOPClassUID));
+        List<PendingStore> batch = new ArrayList<>();
+        boolean interrupted = false;
+        synchronized (group) {
+            queued.add(p);
+            while (!p.done && committing) {
+                try {
+                    group.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // a queued store is taken by the next leader: wait for it
+                }
+            }
+            if (!p.done) {
+                // lead: this store and those queued meanwhile
+                committing = true;
+                queued.remove(p);
+                batch.add(p);
+                while (batch.size() < MAX_GROUP && !queued.isEmpty()) {
+                    batch.add(queued.poll());
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!batch.isEmpty()) {
+            try {
+                if (batch.size() > 1) {
+                    storeGroup(batch);
+                } else {
+                    p.outcome = storeAlone(p);
+                }
+            } finally {
+                synchronized (group) {
+                    for (PendingStore s : batch) {
+                        s.done = true;
+                    }
+                    committing = false;
+                    group.notifyAll();
+                }
+            }
+        }
+        return p.outcome != null ? p.outcome : storeAlone(p);
+    }
+
+    /** One store in its own transaction (retried on deadlocks and taken unique keys). */
+    private StoreOutcome storeAlone(PendingStore p) throws IndexException {
         try {
-            return inTransaction("store " + sopUID, c -> storeIn(c, ds, location, policy, studyUID, seriesUID, sopUID, cuid));
+            return inTransaction("store " + p.sopUID, c -> storeIn(c, p.ds, p.location, p.policy, p.studyUID,
+                    p.seriesUID, p.sopUID, p.cuid));
         } catch (KeepFirst k) {
             return k.outcome;
         }
+    }
+
+    /**
+     * Stores a group in one transaction, each store under a savepoint; sets the outcome of each store that the
+     * commit made durable. The others (failed in the group, or all when the transaction failed) keep a null
+     * outcome: their callers store them alone.
+     */
+    private void storeGroup(List<PendingStore> batch) {
+        StoreOutcome[] outcomes = new StoreOutcome[batch.size()];
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            try {
+                for (int i = 0; i < outcomes.length; i++) {
+                    PendingStore s = batch.get(i);
+                    Savepoint savepoint = c.setSavepoint();
+                    try {
+                        outcomes[i] = storeIn(c, s.ds, s.location, s.policy, s.studyUID, s.seriesUID, s.sopUID, s.cuid);
+                        c.releaseSavepoint(savepoint);
+                    } catch (KeepFirst k) {
+                        c.rollback(savepoint); // nothing written: only the look-up of the first copy
+                        outcomes[i] = k.outcome;
+                    } catch (SQLException e) {
+                        if (dialect.isRetryable(e) || isTransactionRolledBack(e)) {
+                            throw e; // the whole transaction is lost: everyone alone
+                        }
+                        c.rollback(savepoint); // only this store's rows; it is stored again alone
+                    } catch (RuntimeException e) {
+                        c.rollback(savepoint);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Arrays.fill(outcomes, null);
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone: nothing of the group was committed
+                }
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool drops it
+                }
+            }
+        } catch (SQLException e) {
+            Arrays.fill(outcomes, null);
+        }
+        for (int i = 0; i < outcomes.length; i++) {
+            batch.get(i).outcome = outcomes[i];
+            if (outcomes[i] != null) {
+                storedInGroups.incrementAndGet();
+            }
+        }
+    }
+
+    /** SQL state class 40: the database rolled the whole transaction back. */
+    private static boolean isTransactionRolledBack(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("40");
+    }
+
+    /** Whether a store transaction (alone or of a group) runs now (tests). */
+    boolean storeRunning() {
+        synchronized (group) {
+            return committing;
+        }
+    }
+
+    /** How many stores wait for the next group (tests). */
+    int storesWaiting() {
+        synchronized (group) {
+            return queued.size();
+        }
+    }
+
+    /** How many stores were committed in shared transactions (a group of two or more) since the start. */
+    long storedInGroups() {
+        return storedInGroups.get();
     }
 
     private static String uid(Attributes ds, int tag) throws IndexException {

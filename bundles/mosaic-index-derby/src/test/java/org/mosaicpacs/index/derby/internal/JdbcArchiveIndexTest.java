@@ -453,6 +453,65 @@ class JdbcArchiveIndexTest {
         assertArrayEquals(new String[] {"CT", "MR"}, m.get(0).getStrings(Tag.ModalitiesInStudy));
     }
 
+    /**
+     * Group commit: stores that arrive while a store transaction runs are committed together; one of them that the
+     * database refuses (here a constraint added for the test) fails alone, and its rows (a new series) are gone,
+     * while the others are stored, indexed and counted.
+     */
+    @Test
+    void storesArrivingTogetherShareOneTransactionAndOneFailureFailsOnlyItself() throws Exception {
+        store(instance("PG", "Group^Commit", "1.5.1", "20200101", "", "1.5.1.1", "CT", "1.5.1.1.1", 1));
+        try (Connection setup = dataSource.getConnection(); Statement s = setup.createStatement()) {
+            s.execute("ALTER TABLE instance ADD CONSTRAINT test_refused CHECK (sop_iuid <> '1.5.1.9.1')");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Connection blocker = dataSource.getConnection()) {
+            // hold the study row, so that the next store waits inside its transaction and the others queue
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement()) {
+                s.executeUpdate("UPDATE study SET num_instances = num_instances WHERE study_iuid = '1.5.1'");
+            }
+            Future<StoreOutcome> first = pool.submit(() ->
+                    store(instance("PG", "Group^Commit", "1.5.1", "20200101", "", "1.5.1.1", "CT", "1.5.1.1.2", 2)));
+            awaitTrue(() -> index.storeRunning());
+            List<Future<StoreOutcome>> group = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int n = i + 3;
+                group.add(pool.submit(() -> store(instance("PG", "Group^Commit", "1.5.1", "20200101", "", "1.5.1.1", "CT",
+                        "1.5.1.1." + n, n))));
+            }
+            Future<StoreOutcome> refused = pool.submit(() ->
+                    store(instance("PG", "Group^Commit", "1.5.1", "20200101", "", "1.5.1.9", "MR", "1.5.1.9.1", 1)));
+            awaitTrue(() -> index.storesWaiting() == 7);
+            blocker.commit();
+            assertEquals(StoreOutcome.Result.STORED, first.get().result());
+            for (Future<StoreOutcome> f : group) {
+                assertEquals(StoreOutcome.Result.STORED, f.get().result());
+            }
+            java.util.concurrent.ExecutionException failed =
+                    assertThrows(java.util.concurrent.ExecutionException.class, refused::get);
+            assertTrue(failed.getCause() instanceof IndexException, failed.getCause().toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(6, index.storedInGroups());
+        assertEquals(8, count("SELECT COUNT(*) FROM instance"));
+        assertEquals(0, count("SELECT COUNT(*) FROM instance WHERE sop_iuid = '1.5.1.9.1'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM series"), "the refused instance's new series is rolled back");
+        assertEquals(8, count("SELECT num_instances FROM study"));
+        assertEquals(1, count("SELECT num_series FROM study"));
+        assertEquals(8, count("SELECT SUM(num_instances) FROM series"));
+        List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "1.5.1", Tag.ModalitiesInStudy, "")));
+        assertArrayEquals(new String[] {"CT"}, m.get(0).getStrings(Tag.ModalitiesInStudy));
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(condition.getAsBoolean(), "timed out");
+    }
+
     @Test
     void valuesInOtherCharacterSetsMatchAndComeBackInUtf8() throws Exception {
         Attributes latin1 = instance("P8", "Muller^Hans", "1.2.8", "20200101", "", "1.2.8.1", "CT", "1.2.8.1.1", 1);
