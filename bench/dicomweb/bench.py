@@ -13,6 +13,7 @@ dicomweb/run.sh runs it against Mosaic and Orthanc's DICOMweb plugin). Standard 
 """
 import argparse
 import io
+import os
 import statistics
 import time
 import urllib.request
@@ -76,6 +77,37 @@ def request(url, data=None, headers=None, method=None):
 
 
 WARMUP = 5
+
+
+def drop_caches():
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+def cold_retrieve(storage, retrieve):
+    """The series retrieve after the page cache was dropped, beside the rate at which the disk gives back the
+    series' files (those of at least 256 KiB under the storage folder: the small population studies left out),
+    read in 1 MiB reads after the cache was dropped again; both and their ratio as a string."""
+    try:
+        drop_caches()
+    except OSError as e:
+        return f"not measured ({e.strerror}: needs root)"
+    result = retrieve()
+    files = [os.path.join(d, f) for d, _, fs in os.walk(storage) for f in fs]
+    files = [f for f in files if os.path.getsize(f) >= 256 * 1024]
+    drop_caches()
+    start, n = time.perf_counter(), 0
+    for f in files:
+        with open(f, "rb", buffering=0) as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                n += len(chunk)
+    disk = n / (1024 * 1024) / (time.perf_counter() - start)
+    rate = float(result.split()[0])
+    return f"{result}; disk {disk:.0f} MiB/s ({len(files)} files); {rate / disk:.2f} of the disk's rate"
 
 
 def median_ms(url, runs, headers=None):
@@ -163,6 +195,9 @@ def main():
     p.add_argument("--synthetic-patients", type=int, default=0,
                    help="only the QIDO-RS study searches, against the synthetic studies of bench/archive/IndexLoader.java"
                         " (this many BENCH-n patients); nothing is stored")
+    p.add_argument("--cold-cache-dir", default=None,
+                   help="the server's storage folder: also measure the series retrieve with a cold page cache beside"
+                        " the disk's read rate of the series' files (needs root: writes /proc/sys/vm/drop_caches)")
     a = p.parse_args()
     global WARMUP
     WARMUP = a.warmup
@@ -202,6 +237,9 @@ def main():
             "Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'})
         return f"{n / (1024 * 1024) / t:.0f} MiB/s ({t:.1f} s)"
     retrieved = measured(retrieve)
+    cold = None
+    if a.cold_cache_dir:
+        cold = measured(lambda: cold_retrieve(a.cold_cache_dir, retrieve))
 
     mb = 1024 * 1024
     print(f"| measure ({a.instances} instances, {a.rows}x{a.cols} 16-bit, {stored_bytes / mb:.0f} MiB; "
@@ -215,6 +253,8 @@ def main():
     print(f"| QIDO-RS /studies?StudyInstanceUID= (median / min / max) | {ms3(qido_uid)} |")
     print(f"| QIDO-RS /studies/{{study}}/series (median / min / max) | {ms3(qido_series)} |")
     print(f"| WADO-RS series retrieve, transfer-syntax=* | {retrieved} |")
+    if cold is not None:
+        print(f"| same, cold page cache; the disk's read rate of the series' files | {cold} |")
 
 
 if __name__ == "__main__":

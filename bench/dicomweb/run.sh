@@ -9,7 +9,8 @@
 #
 # Knobs (environment): INSTANCES (the series, default 600), STUDIES (small studies stored first, default 1999, so
 # that QIDO runs at 2,000 studies), RUNS (requests per latency measure, default 10), OUT (default
-# bench/dicomweb/target/run), SKIP_ORTHANC=1, DIST (the tar.gz). Ports are chosen free; nothing outside $OUT is written.
+# bench/dicomweb/target/run), SKIP_ORTHANC=1, DIST (the tar.gz), COLD=1 (also the series retrieve with a cold page
+# cache beside the disk's read rate of the series' files: needs root, drops the machine's page cache). Ports are chosen free; nothing outside $OUT is written.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,12 +62,13 @@ fi
 # ---- the runs, one server after the other (the other idle) ------------------------------------------------
 log "Mosaic: $STUDIES small studies, then a series of $INSTANCES"
 /usr/bin/python3 "$here/bench.py" --url "http://127.0.0.1:$MOSAIC_HTTP_PORT/dicom-web" --instances "$INSTANCES" \
-    --studies "$STUDIES" --runs "$RUNS" --label "Mosaic PACS" >"$OUT/mosaic.md"
+    --studies "$STUDIES" --runs "$RUNS" --label "Mosaic PACS" ${COLD:+--cold-cache-dir "$MOSAIC_DATA/storage"} >"$OUT/mosaic.md"
 log "load after Mosaic: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$ORTHANC" ]; then
     log "Orthanc: the same"
     /usr/bin/python3 "$here/bench.py" --url "http://127.0.0.1:$ORTHANC_HTTP/dicom-web" --instances "$INSTANCES" \
-        --studies "$STUDIES" --runs "$RUNS" --label "Orthanc + DICOMweb plugin" >"$OUT/orthanc.md"
+        --studies "$STUDIES" --runs "$RUNS" --label "Orthanc + DICOMweb plugin" ${COLD:+--cold-cache-dir "$OUT/orthanc-data"} \
+        >"$OUT/orthanc.md"
     log "load after Orthanc: $(cut -d' ' -f1-3 /proc/loadavg)"
     # side by side: the measures of mosaic.md with the Orthanc column added
     paste -d'\t' "$OUT/mosaic.md" "$OUT/orthanc.md" | awk -F'\t' '{ n = split($2, o, "|"); print $1 o[n - 1] "|" }' \
