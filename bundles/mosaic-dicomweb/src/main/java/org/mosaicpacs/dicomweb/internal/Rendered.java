@@ -101,6 +101,7 @@ final class Rendered {
             throw WebException.notAcceptable("rendered studies and series are multipart/related of image/jpeg or image/png");
         }
         RenderParameters p = parameters(request, false);
+        SourceRegion region = region(request);
         List<InstanceLocation> images = new ArrayList<>();
         for (InstanceLocation i : wado.locate(study, series, null)) {
             if (isImageClass(i.sopClassUID())) {
@@ -116,7 +117,7 @@ final class Rendered {
             try {
                 int frames = ImageDescriptor.of(loaded.ds()).numberOfFrames();
                 for (int f = 0; f < frames; f++) {
-                    byte[] image = encode(RENDERER.render(loaded.ds(), loaded.ts(), p.withFrame(f)), p, type);
+                    byte[] image = encode(image(loaded, p.withFrame(f), region), p, type);
                     if (parts == null) {
                         response.setStatus(200);
                         parts = new MultipartWriter(response.getOutputStream());
@@ -193,7 +194,7 @@ final class Rendered {
         } catch (IllegalArgumentException e) {
             throw WebException.badRequest("bad rendering parameter: " + e.getMessage());
         }
-        write(i, load(i), p, contentType, response);
+        write(i, load(i), p, contentType, null, response);
     }
 
     /**
@@ -291,11 +292,8 @@ final class Rendered {
             }
             String viewport = request.getParameter("viewport");
             if (viewport != null) {
-                String[] v = viewport.split(",");
-                if (v.length != 2) {
-                    throw WebException.badRequest("viewport is vw,vh (a source region is not supported): '" + viewport
-                            + "'");
-                }
+                String[] v = viewport.split(",", -1);
+                SourceRegion.parse(viewport); // checks the source region, if any (applied by image())
                 p = p.withViewport(Integer.parseInt(v[0].trim()), Integer.parseInt(v[1].trim()));
             }
             String quality = request.getParameter("quality");
@@ -324,11 +322,11 @@ final class Rendered {
         if (type == null) {
             throw WebException.notAcceptable("rendered images are image/jpeg or image/png");
         }
-        write(i, loaded, p, type, response);
+        write(i, loaded, p, type, region(request), response);
     }
 
     private void write(InstanceLocation i, Loaded loaded, RenderParameters p, String type,
-            HttpServletResponse response) throws IOException {
+            SourceRegion region, HttpServletResponse response) throws IOException {
         if (!loaded.ds().contains(Tag.PixelData)) {
             throw WebException.badRequest("instance " + i.sopInstanceUID() + " has no pixel data to render");
         }
@@ -339,7 +337,7 @@ final class Rendered {
                 throw WebException.notFound("instance " + i.sopInstanceUID() + " has " + d.numberOfFrames()
                         + " frame(s), not " + (p.frame() + 1));
             }
-            img = RENDERER.render(loaded.ds(), loaded.ts(), p);
+            img = image(loaded, p, region);
         } catch (PixelDataException e) {
             throw failure(i, e);
         }
@@ -348,6 +346,25 @@ final class Rendered {
         response.setContentType(type);
         response.setContentLength(out.length);
         response.getOutputStream().write(out);
+    }
+
+    /**
+     * One frame rendered with the request's parameters: scaled to fit the viewport, or, when the viewport names a
+     * source region, rendered at its own size, cut to the region (flipped where asked) and then scaled.
+     */
+    private static BufferedImage image(Loaded loaded, RenderParameters p, SourceRegion region)
+            throws PixelDataException {
+        if (region == null) {
+            return RENDERER.render(loaded.ds(), loaded.ts(), p);
+        }
+        BufferedImage whole = RENDERER.render(loaded.ds(), loaded.ts(), p.withViewport(0, 0));
+        return Renderer.scale(region.cut(whole), p.viewportColumns(), p.viewportRows());
+    }
+
+    /** The source region of the request's PS3.18 viewport parameter; null when it names none. */
+    private static SourceRegion region(HttpServletRequest request) {
+        String viewport = request.getParameter("viewport");
+        return viewport == null ? null : SourceRegion.parse(viewport);
     }
 
     private static byte[] encode(BufferedImage img, RenderParameters p, String type) throws IOException {

@@ -103,6 +103,33 @@ class RenderedTest {
     }
 
     @Test
+    void viewportSourceRegionIsCutFlippedAndScaled() throws Exception {
+        BufferedImage whole = image(web.get(PATH + "1.2.77.1.1/rendered", "Accept", "image/png"));
+        // a 6x5 region at (10,3), viewport of the same size: the region's pixels as they are
+        BufferedImage cut = image(web.get(PATH + "1.2.77.1.1/rendered?viewport=6,5,10,3,6,5", "Accept", "image/png"));
+        assertEquals(6, cut.getWidth());
+        assertEquals(5, cut.getHeight());
+        // negative width and height: the region from (4,-2) of (10,3) is mirrored both ways
+        BufferedImage flipped = image(web.get(PATH + "1.2.77.1.1/rendered?viewport=6,5,16,8,-6,-5", "Accept",
+                "image/png"));
+        boolean differs = false;
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 6; x++) {
+                int expected = whole.getRaster().getSample(10 + x, 3 + y, 0);
+                assertEquals(expected, cut.getRaster().getSample(x, y, 0), "cut at " + x + "," + y);
+                assertEquals(expected, flipped.getRaster().getSample(5 - x, 4 - y, 0), "flipped at " + x + "," + y);
+                differs |= expected != whole.getRaster().getSample(x, y, 0);
+            }
+        }
+        assertTrue(differs, "the region is not the frame's top left corner");
+        // empty sw,sh run to the frame's edges; the region is then scaled into the viewport (aspect kept)
+        BufferedImage edge = image(web.get(PATH + "1.2.77.1.1/rendered?viewport=28,100,10,4,,", "Accept",
+                "image/png"));
+        assertEquals(28, edge.getWidth());
+        assertEquals(56, edge.getHeight());
+    }
+
+    @Test
     void thumbnailsOfInstanceSeriesAndStudyFitTheDefaultSize() throws Exception {
         for (String p : List.of(PATH + "1.2.77.1.1/thumbnail", "/studies/" + STUDY + "/series/" + SERIES + "/thumbnail",
                 "/studies/" + STUDY + "/thumbnail")) {
@@ -118,7 +145,12 @@ class RenderedTest {
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?window=abc").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?window=40,0").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?quality=0").statusCode());
-        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,0,0,5,5").statusCode());
+        HttpResponse<byte[]> outside = web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,20,0,5,5");
+        assertEquals(400, outside.statusCode());
+        assertTrue(Fixture.text(outside).contains("not inside the frame of 24x32"), Fixture.text(outside));
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,1,2").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,-1,0,5,5").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,0,0,0,5").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/frames/x/rendered").statusCode());
         HttpResponse<byte[]> missing = web.get(PATH + "1.2.77.1.1/frames/2/rendered");
         assertEquals(404, missing.statusCode());
