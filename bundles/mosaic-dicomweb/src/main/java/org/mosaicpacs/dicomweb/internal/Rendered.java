@@ -292,8 +292,7 @@ final class Rendered {
             }
             String viewport = request.getParameter("viewport");
             if (viewport != null) {
-                String[] v = viewport.split(",", -1);
-                SourceRegion.parse(viewport); // checks the source region, if any (applied by image())
+                String[] v = viewport.split(",", -1); // a source region after vw,vh: SourceRegion
                 p = p.withViewport(Integer.parseInt(v[0].trim()), Integer.parseInt(v[1].trim()));
             }
             String quality = request.getParameter("quality");

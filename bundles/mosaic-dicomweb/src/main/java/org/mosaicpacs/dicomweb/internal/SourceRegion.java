@@ -18,8 +18,20 @@ import java.awt.image.WritableRaster;
  */
 record SourceRegion(int x, int y, Integer width, Integer height) {
 
-    /** The region of a viewport parameter; null when it names none (only {@code vw,vh}). */
+    /**
+     * The region of a viewport parameter; null when it names none (only {@code vw,vh}).
+     *
+     * @throws WebException (400) when the parameter is neither {@code vw,vh} nor {@code vw,vh,sx,sy,sw,sh} of integers
+     */
     static SourceRegion parse(String viewport) {
+        try {
+            return read(viewport);
+        } catch (NumberFormatException e) {
+            throw WebException.badRequest("viewport source region: not an integer: '" + viewport + "'");
+        }
+    }
+
+    private static SourceRegion read(String viewport) {
         String[] v = viewport.split(",", -1);
         if (v.length == 2) {
             return null;

@@ -151,6 +151,7 @@ class RenderedTest {
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,1,2").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,-1,0,5,5").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,0,0,0,5").statusCode());
+        assertEquals(400, web.get(PATH + "1.2.77.1.1/rendered?viewport=10,10,a,0,5,5").statusCode());
         assertEquals(400, web.get(PATH + "1.2.77.1.1/frames/x/rendered").statusCode());
         HttpResponse<byte[]> missing = web.get(PATH + "1.2.77.1.1/frames/2/rendered");
         assertEquals(404, missing.statusCode());
