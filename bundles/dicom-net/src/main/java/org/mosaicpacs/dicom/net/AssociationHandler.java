@@ -28,7 +28,8 @@ public interface AssociationHandler {
      * @param presentationContextId the accepted presentation context the fragment belongs to
      * @param command {@code true} for a command set fragment, {@code false} for a data set fragment
      * @param last whether this is the last fragment of the command set or data set
-     * @param fragment the fragment bytes, read-only and valid only during the call
+     * @param fragment the fragment bytes, read-only; the association never changes or reuses them, so a handler
+     *                 may keep the buffer after the call (e.g. {@link PDataInputStream#offerKept})
      * @throws IOException to abort the association
      */
     void onPData(Association association, int presentationContextId, boolean command, boolean last,

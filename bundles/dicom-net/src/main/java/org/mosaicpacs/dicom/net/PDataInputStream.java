@@ -20,15 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PDataInputStream extends InputStream {
 
-    private static final byte[] END = new byte[0];
+    private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
-    private final ArrayDeque<byte[]> fragments = new ArrayDeque<>();
-    private byte[] current = new byte[0];
-    private int position;
+    private final ArrayDeque<ByteBuffer> fragments = new ArrayDeque<>();
+    private ByteBuffer current = ByteBuffer.allocate(0);
     private boolean ended;
     private boolean lastOffered;
     private boolean closed;
@@ -53,6 +52,24 @@ public final class PDataInputStream extends InputStream {
     public void offer(ByteBuffer fragment, boolean last) throws InterruptedIOException {
         byte[] copy = new byte[fragment.remaining()];
         fragment.get(copy);
+        add(ByteBuffer.wrap(copy), last);
+    }
+
+    /**
+     * Adds a fragment like {@link #offer}, but keeps a view of its bytes instead of a copy: for a producer that
+     * never changes the bytes afterwards, such as an {@link Association}, whose fragments are not reused (see
+     * {@link AssociationHandler#onPData}). Saves one copy of every byte received.
+     *
+     * @param fragment the fragment bytes, not changed by anyone afterwards; its position is not moved
+     * @param last whether it is the last fragment
+     * @throws InterruptedIOException if interrupted while waiting
+     * @throws IllegalStateException if the last fragment was already offered
+     */
+    public void offerKept(ByteBuffer fragment, boolean last) throws InterruptedIOException {
+        add(fragment.slice(), last);
+    }
+
+    private void add(ByteBuffer fragment, boolean last) throws InterruptedIOException {
         lock.lock();
         try {
             if (lastOffered) {
@@ -65,8 +82,8 @@ public final class PDataInputStream extends InputStream {
             if (closed || failure != null) {
                 return;
             }
-            if (copy.length > 0) {
-                fragments.add(copy);
+            if (fragment.hasRemaining()) {
+                fragments.add(fragment);
             }
             if (last) {
                 fragments.add(END);
@@ -110,8 +127,10 @@ public final class PDataInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        if (!current.hasRemaining() && !next()) {
+            return -1;
+        }
+        return current.get() & 0xFF;
     }
 
     @Override
@@ -120,18 +139,17 @@ public final class PDataInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (position == current.length && !next()) {
+        if (!current.hasRemaining() && !next()) {
             return -1;
         }
-        int n = Math.min(len, current.length - position);
-        System.arraycopy(current, position, b, off, n);
-        position += n;
+        int n = Math.min(len, current.remaining());
+        current.get(b, off, n);
         return n;
     }
 
     @Override
     public int available() {
-        return current.length - position;
+        return current.remaining();
     }
 
     /** Takes the next fragment; @return false at the end of the stream. */
@@ -148,7 +166,7 @@ public final class PDataInputStream extends InputStream {
                 if (failure != null) {
                     throw failure;
                 }
-                byte[] f = fragments.poll();
+                ByteBuffer f = fragments.poll();
                 if (f != null) {
                     notFull.signalAll();
                     if (f == END) {
@@ -156,7 +174,6 @@ public final class PDataInputStream extends InputStream {
                         return false;
                     }
                     current = f;
-                    position = 0;
                     return true;
                 }
                 notEmpty.await();

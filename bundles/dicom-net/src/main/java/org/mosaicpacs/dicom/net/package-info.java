@@ -8,7 +8,7 @@
  * <p>Threads are never created here: the caller passes an {@link java.util.concurrent.Executor} and a
  * {@link java.util.concurrent.ScheduledExecutorService}.
  */
-@Version("0.3.0")
+@Version("0.4.0")
 package org.mosaicpacs.dicom.net;
 
 import org.osgi.annotation.versioning.Version;

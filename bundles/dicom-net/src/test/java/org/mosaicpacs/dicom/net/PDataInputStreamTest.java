@@ -36,6 +36,24 @@ class PDataInputStreamTest {
     }
 
     @Test
+    void offerCopiesTheBytesAndOfferKeptReadsThemWhereTheyAre() throws Exception {
+        byte[] copied = {1, 2, 3};
+        byte[] kept = {4, 5, 6, 7};
+        PDataInputStream in = new PDataInputStream(4);
+        in.offer(ByteBuffer.wrap(copied), false);
+        // a view of bytes 5 and 6, offered read-only as the association does
+        in.offerKept(ByteBuffer.wrap(kept, 1, 2).asReadOnlyBuffer(), true);
+        copied[0] = 9; // after offer: not seen
+        kept[2] = 8; // after offerKept: seen (the caller promised not to do this; here it shows no copy was made)
+        assertEquals(1, in.read());
+        byte[] rest = new byte[4];
+        assertEquals(2, in.read(rest, 0, 4));
+        assertEquals(2, in.read(rest, 2, 2));
+        assertArrayEquals(new byte[] {2, 3, 5, 8}, rest);
+        assertEquals(-1, in.read());
+    }
+
+    @Test
     void emptyLastFragmentEndsTheStream() throws Exception {
         PDataInputStream in = new PDataInputStream(4);
         in.offer(ByteBuffer.wrap(new byte[] {1, 2}), false);

@@ -748,7 +748,7 @@ public final class DimseAssociation implements AutoCloseable {
             throw new IOException("data set fragment without a command announcing it on context " + pcid);
         }
         if (in.stream() != null) {
-            in.stream().offer(fragment, last);
+            in.stream().offerKept(fragment, last); // the association's fragments are never reused
         } else {
             if (in.buffer().size() + fragment.remaining() > MAX_RESPONSE_DATASET) {
                 throw new IOException("response data set longer than " + MAX_RESPONSE_DATASET + " bytes");

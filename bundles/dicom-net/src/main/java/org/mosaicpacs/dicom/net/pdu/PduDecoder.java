@@ -24,6 +24,9 @@ public final class PduDecoder {
     /** Default limit of an A-ASSOCIATE-RQ/AC variable field: 64 KiB. */
     public static final int DEFAULT_MAX_ASSOCIATE_LENGTH = 64 * 1024;
 
+    /** PDUs up to this length are read into an array allocated at once; longer ones as their bytes arrive. */
+    private static final int DIRECT_READ_LENGTH = 1 << 20;
+
     private final long maxPDataLength;
     private final int maxAssociateLength;
 
@@ -73,9 +76,19 @@ public final class PduDecoder {
         long length = ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8)
                 | (header[4] & 0xFF);
         checkLength(type, length);
-        byte[] body = in.readNBytes((int) length);
-        if (body.length < length) {
-            throw new EOFException("stream ended inside a PDU: " + body.length + " of " + length + " bytes");
+        byte[] body;
+        int n;
+        if (length <= DIRECT_READ_LENGTH) {
+            // straight into an array of the PDU's length (one copy; readNBytes(int) gathers chunks, then copies them)
+            body = new byte[(int) length];
+            n = in.readNBytes(body, 0, body.length);
+        } else {
+            // a longer announced length is only believed as its bytes arrive
+            body = in.readNBytes((int) length);
+            n = body.length;
+        }
+        if (n < length) {
+            throw new EOFException("stream ended inside a PDU: " + n + " of " + length + " bytes");
         }
         return decodeBody(type, ByteBuffer.wrap(body));
     }
