@@ -56,7 +56,7 @@ public class DeidentifyIT extends MosaicTestSupport {
 
     @Test
     public void mosaicDeidentifyMakesANewStudyAndKeepsTheMapping() throws Exception {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         IngestService ingest = service(IngestService.class, null);
         for (int i = 1; i <= 3; i++) {
             IngestResult r = ingest.ingest(new ByteArrayInputStream(instance(STUDY + ".1." + i)), new Origin("CT01", "MOSAIC", ""));
@@ -92,7 +92,7 @@ public class DeidentifyIT extends MosaicTestSupport {
 
     @Test
     public void aMarkedWebClientGetsWadoDeidentifiedWithTheUIDsOfCGet() throws Exception {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         String study = STUDY + ".2";
         IngestService ingest = service(IngestService.class, null);
         for (int i = 1; i <= 2; i++) {

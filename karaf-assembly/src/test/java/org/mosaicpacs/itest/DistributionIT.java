@@ -59,7 +59,7 @@ public class DistributionIT extends MosaicTestSupport {
 
     @Test
     public void healthAnswers200ListingEveryMosaicComponentOnceBooted() {
-        await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("GET /health to answer 200");
 
         HttpAnswer health = httpGet("/health");
         assertTrue(health.body(), health.body().startsWith("{\"status\":\"UP\",\"bootFinished\":true,"));
@@ -70,7 +70,7 @@ public class DistributionIT extends MosaicTestSupport {
 
     @Test
     public void consoleShowsTheSameHealthAsATable() {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
 
         String output = executeCommand("mosaic:health");
 
@@ -80,7 +80,7 @@ public class DistributionIT extends MosaicTestSupport {
 
     @Test
     public void archiveMaintenanceCommandsRunAgainstTheBootedIndexAndStorage() {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
 
         String studies = executeCommand("mosaic:studies");
         assertTrue(studies, studies.contains("No studies"));
@@ -91,7 +91,7 @@ public class DistributionIT extends MosaicTestSupport {
 
     @Test
     public void archiveIndexAndFileStorageAreRegisteredAndHealthy() {
-        await("GET /health to answer 200", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("GET /health to answer 200");
 
         assertTrue("the index is registered", hasService(ArchiveIndex.class, null));
         assertTrue("the default storage is registered", hasService(StorageBackend.class, FS_STORAGE));
@@ -110,7 +110,13 @@ public class DistributionIT extends MosaicTestSupport {
      */
     @Test
     public void embeddedDerbyIsSwappedOutAndBackWhileTheArchiveRuns() throws SQLException {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
+        // Derby wires its JDK packages only dynamically; delegated, they cannot fail to wire while the features
+        // service resolves on another thread (pax-jdbc-derby then failed to start: the archive stayed DOWN)
+        String delegated = bundleContext.getProperty("org.osgi.framework.bootdelegation");
+        for (String p : new String[] {"javax.naming.*", "javax.sql", "javax.management.*"}) {
+            assertTrue(delegated, ("," + delegated.replace(" ", "") + ",").contains("," + p + ","));
+        }
         assertTrue(executeCommand("feature:list -i"), executeCommand("feature:list -i").contains("mosaic-derby"));
         try (Connection c = service(DataSource.class, DATASOURCE).getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE swap_check (id INT PRIMARY KEY, note VARCHAR(40))");
@@ -136,7 +142,7 @@ public class DistributionIT extends MosaicTestSupport {
             assertEquals("written before the swap", rows.getString(1));
         }
         await("the index to come back", () -> hasService(ArchiveIndex.class, null));
-        await("the archive to be up again", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up again");
         assertTrue(httpGet("/health").body().contains(INDEX_UP));
     }
 
@@ -163,7 +169,7 @@ public class DistributionIT extends MosaicTestSupport {
     public void pluginMadeFromTheTemplateCountsStoredInstancesLiveWhenDeployed() throws Exception {
         Path plugin = Path.of(System.getProperty("mosaic.template.plugin", "none"));
         Assume.assumeTrue("the plugin template's test did not run in this build", Files.isRegularFile(plugin));
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "instance-counter.jar");
         Path partial = Files.createTempFile("instance-counter", ".tmp");
         Files.copy(plugin, partial, StandardCopyOption.REPLACE_EXISTING);
@@ -210,7 +216,7 @@ public class DistributionIT extends MosaicTestSupport {
     public void pluginKarMadeFromTheTemplateInstallsItsFeatureWhenDeployedAndUninstallsItWhenDeleted() throws Exception {
         Path kar = Path.of(System.getProperty("mosaic.template.kar", "none"));
         Assume.assumeTrue("the plugin template's test did not run in this build", Files.isRegularFile(kar));
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "instance-counter.kar");
         Path partial = Files.createTempFile("instance-counter", ".tmp");
         try {

@@ -88,7 +88,7 @@ public class ForwardIT extends MosaicTestSupport {
     public void matchingInstancesReachStorescpAlsoAfterItWasDownAndDeidentifiedForAMarkedAE() throws Exception {
         Assume.assumeTrue("DCMTK is not installed", Files.isExecutable(Path.of("/usr/bin/storescp"))
                 && Files.isExecutable(Path.of("/usr/bin/storescu")) && Files.isExecutable(Path.of("/usr/bin/dcmdump")));
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         Path work = Files.createTempDirectory("forward-it");
         int plainPort = Ports.freePort();
         int researchPort = Ports.freePort();

@@ -13,11 +13,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
@@ -140,6 +146,33 @@ public abstract class MosaicTestSupport {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("Interrupted waiting for " + what, e);
             }
+        }
+    }
+
+    /**
+     * Waits until GET /health answers 200. On a timeout the failure carries the last answer and the warnings and
+     * errors of the container's karaf.log, so that a CI report says why the archive did not come up.
+     */
+    protected static void awaitArchiveUp(String what) {
+        try {
+            await(what, () -> httpGet("/health").status() == 200);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlast GET /health: " + httpGet("/health")
+                    + "\nkaraf.log warnings and errors:\n" + logProblems(), e);
+        }
+    }
+
+    /** The last 80 lines of the container's karaf.log that are warnings, errors or their causes. */
+    private static String logProblems() {
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data", "data") + "/log"),
+                "karaf.log");
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            List<String> problems = lines
+                    .filter(l -> l.contains("| WARN") || l.contains("| ERROR") || l.startsWith("Caused by"))
+                    .collect(Collectors.toList());
+            return String.join("\n", problems.subList(Math.max(0, problems.size() - 80), problems.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e + ")";
         }
     }
 

@@ -52,7 +52,7 @@ public class PluginHooksIT extends MosaicTestSupport {
 
     @Test
     public void aDeployedPluginCoercesRefusesAndRestrictsThroughTheWholeArchive() throws Exception {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "hooks-plugin.jar");
         Path partial = Files.createTempFile("hooks-plugin", ".tmp");
         Files.write(partial, pluginJar());

@@ -7,6 +7,9 @@ import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 
 /** What the distribution tests share: free ports, an HTTP status probe, and editing a cfg file before a start. */
@@ -15,12 +18,41 @@ final class Ports {
     private Ports() {
     }
 
-    /** A TCP port that was free a moment ago. */
+    /** Ports handed out by this JVM: never twice, even when the first is not bound yet. */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+    /** Above the ports Pax Exam picks for its own RMI connections (21000 and up, a few per container). */
+    private static final int LOWEST = 22_000;
+
+    /**
+     * A TCP port that was free a moment ago, below the system's ephemeral range. A distribution binds its ports
+     * tens of seconds after they were chosen, meanwhile the build opens many local connections; a port from the
+     * ephemeral range (what {@code new ServerSocket(0)} gives) can be taken by one of those as its local port, and
+     * the distribution then cannot listen (Jetty down: "waiting for the archive to be up" times out).
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int below = ephemeralLow();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
+            if (!GIVEN.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // in use: another try
+            }
+        }
+        throw new IllegalStateException("no free port in " + LOWEST + ".." + below);
+    }
+
+    /** The lower end of the ephemeral port range (Linux), 32768 where it cannot be read. */
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > LOWEST + 1000 ? low : 32768;
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 

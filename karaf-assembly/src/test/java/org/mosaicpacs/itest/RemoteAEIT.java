@@ -55,7 +55,7 @@ public class RemoteAEIT extends MosaicTestSupport {
     @Test
     public void aeAddEchoStoreAndRemoveAgainstStorescp() throws Exception {
         Assume.assumeTrue("storescp is not installed", Files.isExecutable(Path.of("/usr/bin/storescp")));
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         Path work = Files.createTempDirectory("remote-ae-it");
         Path received = Files.createDirectories(work.resolve("storescp"));
         int port = Ports.freePort();

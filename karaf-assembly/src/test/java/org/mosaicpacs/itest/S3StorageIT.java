@@ -52,7 +52,7 @@ public class S3StorageIT extends MosaicTestSupport {
 
     @Test
     public void theS3BackendIsInstalledConfiguredUsedAndRemovedWhileTheArchiveRuns() throws Exception {
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         assertFalse("not a boot feature", hasService(StorageBackend.class, "(storage.backend=s3)"));
 
         executeCommand("feature:install mosaic-storage-s3");

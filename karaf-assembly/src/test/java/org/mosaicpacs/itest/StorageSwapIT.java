@@ -64,7 +64,7 @@ public class StorageSwapIT extends MosaicTestSupport {
     public void swapTheWriteTargetToS3WhileFourAssociationsSendThenMigrateBack() throws Exception {
         Assume.assumeTrue("DCMTK is not installed", Files.isExecutable(Path.of("/usr/bin/storescu"))
                 && Files.isExecutable(Path.of("/usr/bin/getscu")));
-        await("the archive to be up", () -> httpGet("/health").status() == 200);
+        awaitArchiveUp("the archive to be up");
         ArchiveIndex index = service(ArchiveIndex.class, null);
 
         executeCommand("feature:install mosaic-storage-s3");
