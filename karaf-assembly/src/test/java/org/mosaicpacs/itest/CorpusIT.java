@@ -437,8 +437,23 @@ class CorpusIT {
         Path journal = mosaic.data.resolve("ingest");
         if (Files.exists(journal)) {
             try (Stream<Path> left = Files.walk(journal)) {
-                List<Path> files = left.filter(Files::isRegularFile).toList();
+                List<Path> files = left.filter(Files::isRegularFile)
+                        .filter(f -> !f.getFileName().toString().equals("intents.log")).toList();
                 assertTrue(files.isEmpty(), name + ": ingest journal entries left: " + files);
+            }
+            // the log of intents: each one begun (B <id> ...) was ended (E <id>)
+            Path log = journal.resolve("intents.log");
+            if (Files.exists(log)) {
+                Set<String> open = new TreeSet<>();
+                for (String line : Files.readAllLines(log)) {
+                    String[] f = line.split("\t");
+                    if (f[0].equals("B")) {
+                        open.add(f[1]);
+                    } else if (f[0].equals("E")) {
+                        open.remove(f[1]);
+                    }
+                }
+                assertTrue(open.isEmpty(), name + ": ingest intents left open: " + open);
             }
         }
     }

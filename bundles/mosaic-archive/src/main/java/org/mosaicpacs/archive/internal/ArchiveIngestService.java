@@ -57,6 +57,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
     private volatile String storageId;
     private final IngestPipeline pipeline;
     private final List<IngestJournal.Intent> leftOver;
+    private final IngestJournal journal;
     private final boolean checkAtStart;
     private final String journalDirectory;
     private Thread startupCheck;
@@ -68,7 +69,7 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         StorageRules rules = StorageRules.parse(configuration.storageId(), configuration.storageRules());
         this.storageId = rules.defaultTarget();
         this.journalDirectory = configuration.journalDirectory();
-        IngestJournal journal = new IngestJournal(Path.of(SystemProperties.expand(journalDirectory)));
+        this.journal = new IngestJournal(Path.of(SystemProperties.expand(journalDirectory)));
         this.leftOver = new CopyOnWriteArrayList<>(journal.leftOver());
         this.pipeline = new IngestPipeline(settings(configuration, storageId),
                 () -> index, backends::get, () -> listeners, () -> interception, journal);
@@ -121,10 +122,29 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
         return pipeline.rules();
     }
 
+    /**
+     * Waits (at most {@link #DRAIN_SECONDS}) for the ingests in progress, which took this service before it was
+     * unregistered, to end their intents: the next instance of this component (a bundle update, a restart of the
+     * component) reads the journal's open intents as left over by a crash, and would delete their objects.
+     */
     @Deactivate
     void deactivate() {
         closed = true;
+        try {
+            if (!journal.awaitIdle(DRAIN_SECONDS * 1000L)) {
+                LOG.warn("ingests still in progress after {} s; the next start reconciles them", DRAIN_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the ingest journal", e);
+        }
     }
+
+    private static final int DRAIN_SECONDS = 30;
 
     /** Starts the start-up check once, when the index and the configured backend are both there. */
     private synchronized void startCheck() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,10 +272,9 @@ class IngestPipelineTest {
         return storage.list(o -> true);
     }
 
+    /** Whether the journal on disk holds no open intent (what a restart would find left over). */
     private boolean journalEmpty() throws IOException {
-        try (Stream<Path> files = Files.list(temp.resolve("journal"))) {
-            return files.noneMatch(p -> p.toString().endsWith(".intent"));
-        }
+        return new IngestJournal(temp.resolve("journal")).leftOver().isEmpty();
     }
 
     /** A typed configuration: the annotation's defaults, with some values replaced. */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,8 +294,6 @@ class PluginInterceptionIngestTest {
         if (!Files.exists(dir)) {
             return true;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.noneMatch(p -> p.toString().endsWith(".intent"));
-        }
+        return new IngestJournal(dir).leftOver().isEmpty();
     }
 }

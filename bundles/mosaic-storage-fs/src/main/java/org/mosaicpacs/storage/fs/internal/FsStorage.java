@@ -116,8 +116,9 @@ final class FsStorage {
         Path dir = target.getParent();
         String prefix = "." + target.getFileName() + "." + UUID.randomUUID();
         Path temp = dir.resolve(prefix + TEMP_SUFFIX);
-        Path keyTemp = dir.resolve(prefix + KEY_SUFFIX + TEMP_SUFFIX);
+        Path keyFile = dir.resolve(target.getFileName() + KEY_SUFFIX);
         boolean published = false;
+        boolean tempGone = false;
         try {
             if (Files.exists(target)) {
                 throw new ObjectExistsException(key);
@@ -140,13 +141,14 @@ final class FsStorage {
                 // bytes, and the folder flush finds nothing left to write. Before 2026-11-30 the object was
                 // flushed before it was named, which cost a second journal commit per object.
                 // The key file first: an object never has a name without its key file. It is not flushed on
-                // its own: the folder flush makes its name durable (see the class comment for its bytes).
-                writeFully(keyTemp, key.value().getBytes(StandardCharsets.UTF_8));
-                Files.move(keyTemp, dir.resolve(target.getFileName() + KEY_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                // its own: the folder flush makes its name durable (see the class comment for its bytes). It is
+                // written under its own name at once (no reader looks at it before the object has its name; a
+                // stray one that a crash left between the two names is overwritten).
+                writeKeyFile(keyFile, key.value().getBytes(StandardCharsets.UTF_8));
                 publish(key, temp, target);
                 published = true;
-                Files.deleteIfExists(temp);
+                Files.delete(temp);
+                tempGone = true;
                 if (fsync) {
                     // the bytes and the size of a new file: fdatasync is enough (the name is the folder's)
                     out.force(false);
@@ -160,20 +162,21 @@ final class FsStorage {
         } catch (StorageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            if (published) {
-                // named, but not known durable: a failed write leaves nothing under its key
-                try {
+            // named or not, not known durable: a failed write leaves nothing under its key
+            try {
+                if (published) {
                     Files.deleteIfExists(target);
-                    Files.deleteIfExists(dir.resolve(target.getFileName() + KEY_SUFFIX));
-                } catch (IOException ignored) {
-                    // left for the archive's journal, which names the key (never acknowledged)
                 }
+                Files.deleteIfExists(keyFile);
+            } catch (IOException ignored) {
+                // left for the archive's journal, which names the key (never acknowledged), or for cleanUp
             }
             throw new StorageException("cannot store " + key + " in " + id + ": " + e, e);
         } finally {
             try {
-                Files.deleteIfExists(temp);
-                Files.deleteIfExists(keyTemp);
+                if (!tempGone) {
+                    Files.deleteIfExists(temp);
+                }
             } catch (IOException ignored) {
                 // a stray temporary file: harmless, named *.tmp, removed at the next start
             }
@@ -195,8 +198,9 @@ final class FsStorage {
         }
     }
 
-    private static void writeFully(Path file, byte[] bytes) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    private static void writeKeyFile(Path file, byte[] bytes) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             ByteBuffer bb = ByteBuffer.wrap(bytes);
             while (bb.hasRemaining()) {
                 out.write(bb);
