@@ -2,7 +2,9 @@
 """Writes a CT series for the archive benchmark: N slices of 512x512, 16 bits, Explicit VR Little
 Endian, one patient, one study, one series (about 525 KB a file). pydicom only, no pixel library.
 
-    bench/archive/make-ct.py OUT_DIR [N]      (N: 500 by default)
+    bench/archive/make-ct.py OUT_DIR [N [SIZE]]      (N: 500 by default; SIZE: rows and columns, 512 by default)
+
+A small SIZE makes the warm-up set: the same attributes and code paths per file, a fraction of the bytes.
 """
 import os
 import sys
@@ -22,11 +24,12 @@ def uid():
 def main():
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 500
+    size = int(sys.argv[3]) if len(sys.argv) > 3 else 512
     os.makedirs(out, exist_ok=True)
     study, series, frame = uid(), uid(), uid()
-    base = bytearray(512 * 512 * 2)
+    base = bytearray(size * size * 2)
     for i in range(0, len(base), 2):
-        v = ((i // 2) % 512 + (i // 1024)) & 0x0FFF
+        v = ((i // 2) % size + (i // (2 * size))) & 0x0FFF
         base[i] = v & 0xFF
         base[i + 1] = v >> 8
     for k in range(1, n + 1):
@@ -59,8 +62,8 @@ def main():
         ds.SliceLocation = "%.1f" % (-k * 1.0)
         ds.SamplesPerPixel = 1
         ds.PhotometricInterpretation = "MONOCHROME2"
-        ds.Rows = 512
-        ds.Columns = 512
+        ds.Rows = size
+        ds.Columns = size
         ds.PixelSpacing = ["0.9765625", "0.9765625"]
         ds.BitsAllocated = 16
         ds.BitsStored = 12

@@ -13,7 +13,7 @@
 #
 # Knobs (environment): N (slices, default 500), OUT (default bench/archive/target/run), STUDIES_1M (studies of
 # 50 instances loaded for the 1M step, default 20000 in all), STUDIES_2K (for the first step, default 1998), REPEAT (C-FIND requests per kind, default 200),
-# WARMUP (files sent to each receiver first, not measured, default 3000: steady state, see bench/README.md), SKIP_ORTHANC=1, SKIP_1M=1, DIST (the tar.gz). Needs dcmtk, pydicom (/usr/bin/python3), Java 17, and
+# WARMUP (small files sent to each receiver first, not measured, default 15000: steady state, see bench/README.md), SKIP_ORTHANC=1, SKIP_1M=1, DIST (the tar.gz). Needs dcmtk, pydicom (/usr/bin/python3), GNU time (/usr/bin/time), Java 17, and
 # /usr/sbin/Orthanc for the Orthanc columns. Ports are chosen free; nothing outside $OUT is written.
 set -euo pipefail
 # dcmtk (storescu, storescp, getscu, and Orthanc, which is built on it) leaves Nagle's algorithm on unless
@@ -35,16 +35,19 @@ now() { date +%s.%N; }
 
 rm -rf "$OUT"; mkdir -p "$OUT"
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "file system under $OUT: $(findmnt -no FSTYPE,OPTIONS -T "$OUT" 2>/dev/null || echo unknown)"
 log "distribution: $DIST; $(java -version 2>&1 | head -1); $(storescu --version | head -1); $(/usr/sbin/Orthanc --version 2>/dev/null | head -1 || true)"
 
 # ---- the CT sets: two of N slices each (new UIDs), one for the 1-association run, one for the 4-association run
 for set in a b; do
     /usr/bin/python3 "$here/make-ct.py" "$OUT/ct-$set" "$N"
 done
-# and a warm-up set (not measured): the first association of a freshly started JVM loads and compiles classes;
-# 20 files left the JIT compiling through the measured run; the steady state an archive runs at comes after
-# about 3,000 (Derby's large methods are compiled last)
-/usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup" "${WARMUP:-3000}"
+# and the warm-up sets (not measured): a freshly started JVM interprets, then compiles what runs often. Code that
+# runs once per file (Derby's statements, the ingest steps) is compiled by C2 only after 5,000 to 15,000 calls:
+# after 3,000 full-size files Mosaic still spent 4 ms per file compiling. So every receiver gets WARMUP small
+# files (64x64: the same attributes and steps per file, 9 kB each), then 300 full-size ones
+/usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup" "${WARMUP:-15000}" 64
+/usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup-full" 300
 bytes=$(du -sb "$OUT/ct-a" | cut -f1)
 log "CT set: $N files, $bytes bytes, per set"
 
@@ -87,26 +90,44 @@ ingest() {
     local files=("$OUT/ct-$set"/*.dcm)
     local t0 t1 i
     local pids=()
+    # the dirty pages of the receiver before (storescp never flushes: hundreds of MB) are written back now, not
+    # while the next receiver is measured
+    sync
+    sleep 1
+    local b0 b1
+    b0=$(busy)
     t0=$(now)
     for ((i = 0; i < k; i++)); do
         local part=()
         local j
         for ((j = i; j < ${#files[@]}; j += k)); do part+=("${files[$j]}"); done
-        storescu -R -aec "$aet" 127.0.0.1 "$port" "${part[@]}" >"$OUT/storescu-$name-$k-$i.log" 2>&1 &
+        /usr/bin/time -f "%U %S" -o "$OUT/time-$name-$k-$i" \
+            storescu -R -aec "$aet" 127.0.0.1 "$port" "${part[@]}" >"$OUT/storescu-$name-$k-$i.log" 2>&1 &
         pids+=($!)
     done
     local failed=0
     for p in "${pids[@]}"; do wait "$p" || failed=1; done
     t1=$(now)
+    b1=$(busy)
     [ $failed = 0 ] || { echo "storescu to $name failed: $OUT/storescu-$name-$k-*.log" >&2; exit 1; }
-    /usr/bin/python3 -c "import sys; n,b,t=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]); print('| %s | %d | %d | %.1f | %.1f | %.1f |' % (sys.argv[4], int(sys.argv[5]), n, t, n/t, b/t/1e6))" \
-        "${#files[@]}" "$bytes" "$(echo "$t1 - $t0" | bc)" "$name" "$k" | tee -a "$OUT/ingest.md"
+    # CPU per file: the whole machine's busy time over the run (all processes: the receiver, its kernel work,
+    # the file system's writeback) minus what the storescu processes used themselves
+    local senders
+    senders=$(cat "$OUT"/time-"$name"-"$k"-* | awk '{s += $1 + $2} END {print s}')
+    /usr/bin/python3 -c "import sys; n,b,t,m,s=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[3]),float(sys.argv[6]),float(sys.argv[7]); print('| %s | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f |' % (sys.argv[4], int(sys.argv[5]), n, t, n/t, b/t/1e6, (m-s)*1000/n, s*1000/n))" \
+        "${#files[@]}" "$bytes" "$(echo "$t1 - $t0" | bc)" "$name" "$k" "$(echo "($b1 - $b0) / $TICKS" | bc -l)" "$senders" \
+        | tee -a "$OUT/ingest.md"
 }
-echo "| receiver | associations | files | seconds | files/s | MB/s |" >"$OUT/ingest.md"
-echo "|---|---|---|---|---|---|" >>"$OUT/ingest.md"
-storescu -R -aec STORESCP 127.0.0.1 "$SCP_PORT" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1
-if [ -n "$ORTHANC" ]; then storescu -R -aec ORTHANC 127.0.0.1 "$ORTHANC_DICOM" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1; fi
-storescu -R -aec MOSAIC 127.0.0.1 "$MOSAIC_DICOM_PORT" "$OUT"/ct-warmup/*.dcm >/dev/null 2>&1
+# busy CPU time of the machine since boot, in clock ticks (user, nice, system, irq, softirq)
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+TICKS=$(getconf CLK_TCK)
+echo "| receiver | associations | files | seconds | files/s | MB/s | receiver CPU ms/file | storescu CPU ms/file |" >"$OUT/ingest.md"
+echo "|---|---|---|---|---|---|---|---|" >>"$OUT/ingest.md"
+for warm in ct-warmup ct-warmup-full; do
+    storescu -R -aec STORESCP 127.0.0.1 "$SCP_PORT" "$OUT/$warm"/*.dcm >/dev/null 2>&1
+    if [ -n "$ORTHANC" ]; then storescu -R -aec ORTHANC 127.0.0.1 "$ORTHANC_DICOM" "$OUT/$warm"/*.dcm >/dev/null 2>&1; fi
+    storescu -R -aec MOSAIC 127.0.0.1 "$MOSAIC_DICOM_PORT" "$OUT/$warm"/*.dcm >/dev/null 2>&1
+done
 log "ingest (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 for k in 1 4; do
     set=$([ $k = 1 ] && echo a || echo b)
@@ -163,11 +184,11 @@ find_latency() {
 }
 : >"$OUT/cfind.md"
 load "$STUDIES_2K"
-W=${WARMUP:-3000}
-find_latency "$(( STUDIES_2K + 3 )) studies ($STUDIES_2K synthetic of 50 instances + the 3 CT studies: 2 sets and the warm-up; $(( STUDIES_2K * 50 + 2 * N + W )) instances), load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_2K / 2 ))
+W=$(( ${WARMUP:-15000} + 300 ))
+find_latency "$(( STUDIES_2K + 4 )) studies ($STUDIES_2K synthetic of 50 instances + the 4 CT studies: 2 sets and 2 warm-up sets; $(( STUDIES_2K * 50 + 2 * N + W )) instances), load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_2K / 2 ))
 if [ -z "${SKIP_1M:-}" ]; then
     load $(( STUDIES_1M - STUDIES_2K ))
-    find_latency "$(( STUDIES_1M + 3 )) studies, $(( STUDIES_1M * 50 + 2 * N + W )) instances, load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_1M / 2 ))
+    find_latency "$(( STUDIES_1M + 4 )) studies, $(( STUDIES_1M * 50 + 2 * N + W )) instances, load $(cut -d' ' -f1-3 /proc/loadavg)" $(( STUDIES_1M / 2 ))
 fi
 log "C-FIND done"
 
