@@ -337,8 +337,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
             throw new KeepFirst(new StoreOutcome(policy == DuplicatePolicy.REJECT ? StoreOutcome.Result.REJECTED
                     : StoreOutcome.Result.KEPT_FIRST, existing.location(), Optional.of(location)));
         }
-        long patientPk = findOrCreatePatient(c, ds, studyUID);
-        long studyPk = findOrCreateStudy(c, ds, patientPk, studyUID);
+        long studyPk = findOrCreateStudy(c, ds, studyUID);
         // From here on, stores into this study wait for each other: the series rows, instance rows and
         // aggregates of a study are only written by the transaction holding its study row.
         TreeSet<Long> studies = new TreeSet<>(List.of(studyPk));
@@ -441,11 +440,17 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 DataSets.encode(DataSets.select(ds, DataSets.keptAt(QueryLevel.PATIENT))));
     }
 
-    private static long findOrCreateStudy(Connection c, Attributes ds, long patientPk, String studyUID) throws SQLException {
+    /**
+     * The study of {@code studyUID}; a new study is created with its patient (found or created). An existing study
+     * keeps the patient it has, so its patient is not looked up: one statement less for every instance after a
+     * study's first.
+     */
+    private static long findOrCreateStudy(Connection c, Attributes ds, String studyUID) throws SQLException {
         Long pk = queryPk(c, "SELECT pk FROM study WHERE study_iuid = ?", studyUID);
         if (pk != null) {
             return pk;
         }
+        long patientPk = findOrCreatePatient(c, ds, studyUID);
         String[] ref = Columns.pnGroups(ds.getString(Tag.ReferringPhysicianName));
         return insert(c, "INSERT INTO study (patient_fk, study_iuid, study_date, study_time, accession_no, study_id,"
                         + " ref_phys_a, ref_phys_i, ref_phys_p, ref_phys_norm, study_desc, attrs)"
