@@ -44,7 +44,7 @@ for set in a b; do
 done
 # and the warm-up sets (not measured): a freshly started JVM interprets, then compiles what runs often. Code that
 # runs once per file (Derby's statements, the ingest steps) is compiled by C2 only after 5,000 to 15,000 calls:
-# after 3,000 full-size files Mosaic still spent 4 ms per file compiling. So every receiver gets WARMUP small
+# after 5,000 full-size files Mosaic still spent 4.4 ms per file compiling. So every receiver gets WARMUP small
 # files (64x64: the same attributes and steps per file, 9 kB each), then 300 full-size ones
 /usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup" "${WARMUP:-15000}" 64
 /usr/bin/python3 "$here/make-ct.py" "$OUT/ct-warmup-full" 300
@@ -123,10 +123,12 @@ busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 TICKS=$(getconf CLK_TCK)
 echo "| receiver | associations | files | seconds | files/s | MB/s | receiver CPU ms/file | storescu CPU ms/file |" >"$OUT/ingest.md"
 echo "|---|---|---|---|---|---|---|---|" >>"$OUT/ingest.md"
-for warm in ct-warmup ct-warmup-full; do
-    storescu -R -aec STORESCP 127.0.0.1 "$SCP_PORT" "$OUT/$warm"/*.dcm >/dev/null 2>&1
-    if [ -n "$ORTHANC" ]; then storescu -R -aec ORTHANC 127.0.0.1 "$ORTHANC_DICOM" "$OUT/$warm"/*.dcm >/dev/null 2>&1; fi
-    storescu -R -aec MOSAIC 127.0.0.1 "$MOSAIC_DICOM_PORT" "$OUT/$warm"/*.dcm >/dev/null 2>&1
+# +sd: storescu reads the folder itself (15,000 paths would be a long command line)
+warm() { storescu -R +sd -aec "$1" 127.0.0.1 "$2" "$OUT/$3" >"$OUT/warmup-$1-$3.log" 2>&1 || { echo "warm-up of $1 failed: $OUT/warmup-$1-$3.log" >&2; exit 1; }; }
+for set in ct-warmup ct-warmup-full; do
+    warm STORESCP "$SCP_PORT" "$set"
+    if [ -n "$ORTHANC" ]; then warm ORTHANC "$ORTHANC_DICOM" "$set"; fi
+    warm MOSAIC "$MOSAIC_DICOM_PORT" "$set"
 done
 log "ingest (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 for k in 1 4; do

@@ -436,15 +436,16 @@ class CorpusIT {
     private void assertJournalEmpty(String name) throws IOException {
         Path journal = mosaic.data.resolve("ingest");
         if (Files.exists(journal)) {
+            List<Path> logs;
             try (Stream<Path> left = Files.walk(journal)) {
-                List<Path> files = left.filter(Files::isRegularFile)
-                        .filter(f -> !f.getFileName().toString().equals("intents.log")).toList();
-                assertTrue(files.isEmpty(), name + ": ingest journal entries left: " + files);
+                List<Path> files = left.filter(Files::isRegularFile).toList();
+                logs = files.stream().filter(f -> f.getFileName().toString().matches("intents-[0-9a-f]+\\.log")).toList();
+                List<Path> others = files.stream().filter(f -> !logs.contains(f)).toList();
+                assertTrue(others.isEmpty(), name + ": ingest journal entries left: " + others);
             }
-            // the log of intents: each one begun (B <id> ...) was ended (E <id>)
-            Path log = journal.resolve("intents.log");
-            if (Files.exists(log)) {
-                Set<String> open = new TreeSet<>();
+            // the logs of intents: each one begun (B <id> ...) was ended (E <id>)
+            Set<String> open = new TreeSet<>();
+            for (Path log : logs) {
                 for (String line : Files.readAllLines(log)) {
                     String[] f = line.split("\t");
                     if (f[0].equals("B")) {
@@ -453,8 +454,8 @@ class CorpusIT {
                         open.remove(f[1]);
                     }
                 }
-                assertTrue(open.isEmpty(), name + ": ingest intents left open: " + open);
             }
+            assertTrue(open.isEmpty(), name + ": ingest intents left open: " + open);
         }
     }
 

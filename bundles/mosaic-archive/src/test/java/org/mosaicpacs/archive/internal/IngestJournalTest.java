@@ -27,7 +27,7 @@ class IngestJournalTest {
         IngestJournal.Intent done = journal.begin("fs", "k1", "1.2", "1.2.3", "1.2.3.4");
         journal.begin("fs", "k2", "1.5", "1.5.6", "1.5.6.7");
         journal.end(done);
-        // a crash: the process is gone, the log is what the kernel has
+        journal.abandon(); // a crash: the process is gone, the log is what the kernel has
 
         List<IngestJournal.Intent> left = new IngestJournal(dir).leftOver();
         assertEquals(1, left.size());
@@ -39,7 +39,9 @@ class IngestJournalTest {
 
     @Test
     void reconcilingALeftOverIntentEndsItForGood() throws IOException {
-        new IngestJournal(dir).begin("fs", "k", "1.2", "1.2.3", "1.2.3.4");
+        IngestJournal crashed = new IngestJournal(dir);
+        crashed.begin("fs", "k", "1.2", "1.2.3", "1.2.3.4");
+        crashed.abandon();
         IngestJournal restarted = new IngestJournal(dir);
         List<IngestJournal.Intent> left = restarted.leftOver();
         assertEquals(1, left.size());
@@ -49,7 +51,9 @@ class IngestJournalTest {
 
     @Test
     void aLeftOverIntentNotYetReconciledSurvivesAnotherRestart() throws IOException {
-        new IngestJournal(dir).begin("fs", "k", "1.2", "1.2.3", "1.2.3.4");
+        IngestJournal crashed = new IngestJournal(dir);
+        crashed.begin("fs", "k", "1.2", "1.2.3", "1.2.3.4");
+        crashed.abandon();
         assertEquals(1, new IngestJournal(dir).leftOver().size());
         // the backend was absent: nothing reconciled, then another crash
         assertEquals(1, new IngestJournal(dir).leftOver().size());
@@ -59,8 +63,9 @@ class IngestJournalTest {
     void aTornLastLineIsIgnored() throws IOException {
         IngestJournal journal = new IngestJournal(dir);
         journal.begin("fs", "k1", "1.2", "1.2.3", "1.2.3.4");
-        Files.writeString(dir.resolve(IngestJournal.LOG), "B\t2\tfs\tk2\t1.", StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND);
+        journal.abandon();
+        // a power cut: the last line torn, and bytes that are not text after it
+        Files.write(journal.log(), new byte[] {'B', '\t', '9', '\t', (byte) 0xE2, (byte) 0x82}, StandardOpenOption.APPEND);
         List<IngestJournal.Intent> left = new IngestJournal(dir).leftOver();
         assertEquals(1, left.size());
         assertEquals("k1", left.get(0).key());
@@ -75,14 +80,15 @@ class IngestJournalTest {
             journal.end(journal.begin("fs", key + i, "1.2", "1.2.3", "1.2.3." + i));
         }
         // one intent stayed open throughout: the log was rewritten with it, not emptied
-        long size = Files.size(dir.resolve(IngestJournal.LOG));
+        long size = Files.size(journal.log());
         assertTrue(size <= 4 * IngestJournal.COMPACT_BYTES + 1024, "log of " + size + " bytes");
         journal.end(longRunning);
         for (int i = 0; i < 10_000; i++) {
             journal.end(journal.begin("fs", key + i, "1.2", "1.2.3", "1.2.3." + i));
         }
-        size = Files.size(dir.resolve(IngestJournal.LOG));
+        size = Files.size(journal.log());
         assertTrue(size <= IngestJournal.COMPACT_BYTES + 1024, "log of " + size + " bytes");
+        journal.abandon();
         assertTrue(new IngestJournal(dir).leftOver().isEmpty());
     }
 
@@ -94,6 +100,7 @@ class IngestJournalTest {
         for (int i = 0; i < 40_000; i++) {
             journal.end(journal.begin("fs", key + i, "1.2", "1.2.3", "1.2.3." + i));
         }
+        journal.abandon();
         List<IngestJournal.Intent> left = new IngestJournal(dir).leftOver();
         assertEquals(List.of("slow"), left.stream().map(IngestJournal.Intent::key).toList());
     }
@@ -136,7 +143,29 @@ class IngestJournalTest {
         IngestJournal journal = new IngestJournal(dir);
         IngestJournal.Intent intent = journal.begin("fs", "k", "1.2", "1.2.3", "1.2.3.4");
         journal.close(); // the component was deactivated while this ingest ran past the wait
-        journal.end(intent);
+        assertThrows(IOException.class, () -> journal.begin("fs", "k2", "1.2", "1.2.3", "1.2.3.5"),
+                "no intent begins once the journal is closed");
+        // meanwhile the next activation starts: it leaves the log of the ingest still in progress alone
         assertTrue(new IngestJournal(dir).leftOver().isEmpty());
+        assertEquals(List.of("k"), IngestJournal.openOnDisk(dir));
+        journal.end(intent);
+        assertEquals(List.of(), IngestJournal.openOnDisk(dir));
+        assertFalse(Files.exists(journal.log()), "the log is gone with its last intent");
+    }
+
+    @Test
+    void twoJournalsInOneDirectoryKeepTheirIntentsApart() throws IOException {
+        IngestJournal a = new IngestJournal(dir);
+        IngestJournal b = new IngestJournal(dir);
+        b.begin("fs", "kept-open", "1.2", "1.2.3", "1.2.3.4");
+        String key = "k".repeat(200);
+        for (int i = 0; i < 30_000; i++) { // a's log is emptied and rewritten many times over
+            a.end(a.begin("fs", key + i, "1.2", "1.2.3", "1.2.3." + i));
+        }
+        assertEquals(List.of("kept-open"), IngestJournal.openOnDisk(dir));
+        a.abandon();
+        b.abandon();
+        assertEquals(List.of("kept-open"),
+                new IngestJournal(dir).leftOver().stream().map(IngestJournal.Intent::key).toList());
     }
 }

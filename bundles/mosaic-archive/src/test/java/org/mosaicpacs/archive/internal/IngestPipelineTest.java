@@ -233,8 +233,9 @@ class IngestPipelineTest {
         journal.begin("default", indexedKey.value(), "1.2.3.8", "1.2.3.8.1", "1.2.3.8.1.1");
         assertEquals(2, storedObjects());
 
+        journal.abandon(); // the crash
         IngestPipeline restarted = pipeline(DuplicatePolicy.KEEP_FIRST);
-        assertEquals(2, restarted.reconcile(journal.leftOver()));
+        assertEquals(2, restarted.reconcile(new IngestJournal(temp.resolve("journal")).leftOver()));
         assertFalse(storage.exists(key));
         assertTrue(storage.exists(indexedKey));
         assertTrue(journalEmpty());
@@ -274,7 +275,7 @@ class IngestPipelineTest {
 
     /** Whether the journal on disk holds no open intent (what a restart would find left over). */
     private boolean journalEmpty() throws IOException {
-        return new IngestJournal(temp.resolve("journal")).leftOver().isEmpty();
+        return IngestJournal.openOnDisk(temp.resolve("journal")).isEmpty();
     }
 
     /** A typed configuration: the annotation's defaults, with some values replaced. */

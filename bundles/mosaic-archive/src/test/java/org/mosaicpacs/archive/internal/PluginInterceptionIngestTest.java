@@ -294,6 +294,6 @@ class PluginInterceptionIngestTest {
         if (!Files.exists(dir)) {
             return true;
         }
-        return new IngestJournal(dir).leftOver().isEmpty();
+        return IngestJournal.openOnDisk(dir).isEmpty();
     }
 }

@@ -568,6 +568,18 @@ class JdbcArchiveIndexTest {
     }
 
     @Test
+    void aStudyKeepsItsPatientAndALaterPatientIdMakesNoEmptyPatient() throws Exception {
+        store(instance("P-FIRST", "First^Patient", "1.2.7", "20200101", "", "1.2.7.1", "CT", "1.2.7.1.1", 1));
+        // a later instance of the same study names another patient (a correction at the modality, a mistake)
+        store(instance("P-OTHER", "Other^Patient", "1.2.7", "20200101", "", "1.2.7.1", "CT", "1.2.7.1.2", 2));
+        assertEquals(1, count("SELECT COUNT(*) FROM patient"), "no patient row without a study");
+        List<Attributes> m = query(study(keys(Tag.StudyInstanceUID, "1.2.7", Tag.PatientID, "",
+                Tag.NumberOfStudyRelatedInstances, "")));
+        assertEquals(List.of("P-FIRST"), values(m, Tag.PatientID));
+        assertEquals(2, m.get(0).getInt(Tag.NumberOfStudyRelatedInstances, -1));
+    }
+
+    @Test
     void aggregatesAddedPerInstanceEqualACount() throws Exception {
         // new instances take the incremental path; a replacement into another series, the full recount
         for (int i = 0; i < 12; i++) {

@@ -72,6 +72,7 @@ final class FsStorage {
     private final int depth;
     private final Clock clock = Clock.systemUTC();
     private final DirectorySync directories;
+    private final boolean hardLinks;
     /** Directories whose name is known durable in their parent (flushed since the start); bounded. */
     private final java.util.Set<Path> durablePaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_DURABLE_PATHS = 1 << 17;
@@ -82,6 +83,12 @@ final class FsStorage {
 
     /** With the directory flush given (tests count them). */
     FsStorage(String id, Path root, boolean fsync, int depth, DirectorySync.Flusher flusher) throws IOException {
+        this(id, root, fsync, depth, flusher, true);
+    }
+
+    /** With hard links used or not (tests take the path of file systems without them). */
+    FsStorage(String id, Path root, boolean fsync, int depth, DirectorySync.Flusher flusher, boolean hardLinks)
+            throws IOException {
         if (depth < 0 || depth > 8) {
             throw new IllegalArgumentException("depth must be 0 to 8: " + depth);
         }
@@ -90,6 +97,7 @@ final class FsStorage {
         this.fsync = fsync;
         this.depth = depth;
         this.directories = new DirectorySync(flusher);
+        this.hardLinks = hardLinks;
         Files.createDirectories(this.root);
     }
 
@@ -118,6 +126,7 @@ final class FsStorage {
         Path temp = dir.resolve(prefix + TEMP_SUFFIX);
         Path keyFile = dir.resolve(target.getFileName() + KEY_SUFFIX);
         boolean published = false;
+        boolean keyWritten = false;
         boolean tempGone = false;
         try {
             if (Files.exists(target)) {
@@ -145,9 +154,10 @@ final class FsStorage {
                 // written under its own name at once (no reader looks at it before the object has its name; a
                 // stray one that a crash left between the two names is overwritten).
                 writeKeyFile(keyFile, key.value().getBytes(StandardCharsets.UTF_8));
-                publish(key, temp, target);
+                keyWritten = true;
+                publish(key, temp, target, hardLinks);
                 published = true;
-                Files.delete(temp);
+                Files.deleteIfExists(temp); // gone already when the name was given by a rename
                 tempGone = true;
                 if (fsync) {
                     // the bytes and the size of a new file: fdatasync is enough (the name is the folder's)
@@ -162,12 +172,15 @@ final class FsStorage {
         } catch (StorageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            // named or not, not known durable: a failed write leaves nothing under its key
+            // named or not, not known durable: a failed write leaves nothing under its key (and never deletes the
+            // key file of an object that another write of the same key named)
             try {
                 if (published) {
                     Files.deleteIfExists(target);
+                    Files.deleteIfExists(keyFile);
+                } else if (keyWritten && !Files.exists(target)) {
+                    Files.deleteIfExists(keyFile);
                 }
-                Files.deleteIfExists(keyFile);
             } catch (IOException ignored) {
                 // left for the archive's journal, which names the key (never acknowledged), or for cleanUp
             }
@@ -209,8 +222,11 @@ final class FsStorage {
     }
 
     /** Gives the temporary file its final name without ever replacing an existing object. */
-    private static void publish(StorageKey key, Path temp, Path target) throws IOException {
+    private static void publish(StorageKey key, Path temp, Path target, boolean hardLinks) throws IOException {
         try {
+            if (!hardLinks) {
+                throw new UnsupportedOperationException("hard links not used");
+            }
             Files.createLink(target, temp);
         } catch (FileAlreadyExistsException e) {
             throw new ObjectExistsException(key);

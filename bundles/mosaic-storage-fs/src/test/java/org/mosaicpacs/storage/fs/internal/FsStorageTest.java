@@ -45,6 +45,29 @@ class FsStorageTest {
     }
 
     @Test
+    void aFileSystemWithoutHardLinksGetsItsObjectsByRename() throws Exception {
+        FsStorage s = new FsStorage("fs-test", dir.resolve("root"), true, 2, d -> { }, false);
+        StorageKey key = StorageKey.forInstance("1.2.3", "1.2.3.4", "1.2.3.4.5", "1");
+        byte[] data = bytes(100_000);
+
+        StoredObject stored = s.write(key, new ByteArrayInputStream(data));
+
+        assertEquals(100_000, stored.size());
+        try (InputStream in = s.read(key)) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+        List<StorageKey> listed = new ArrayList<>();
+        assertEquals(1, s.list(o -> listed.add(o.key())));
+        assertEquals(List.of(key), listed);
+        try (Stream<Path> files = Files.walk(dir.resolve("root"))) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "no temporary file left");
+        }
+        assertThrows(ObjectExistsException.class, () -> s.write(key, new ByteArrayInputStream(bytes(20))));
+        assertEquals(1, s.list(o -> true), "the refused write left the first object listable");
+    }
+
+    @Test
     void writesReadsReadsARangeAndDeletes() throws IOException {
         FsStorage s = storage();
         StorageKey key = StorageKey.forInstance("1.2.3", "1.2.3.4", "1.2.3.4.5", "1");
