@@ -439,14 +439,16 @@ class CorpusIT {
             List<Path> logs;
             try (Stream<Path> left = Files.walk(journal)) {
                 List<Path> files = left.filter(Files::isRegularFile).toList();
-                logs = files.stream().filter(f -> f.getFileName().toString().matches("intents-[0-9a-f]+\\.log")).toList();
+                logs = files.stream().filter(f -> f.getFileName().toString().matches("intents-[0-9a-f]+(-[0-9]+)?\\.log")).toList();
                 List<Path> others = files.stream().filter(f -> !logs.contains(f)).toList();
                 assertTrue(others.isEmpty(), name + ": ingest journal entries left: " + others);
             }
             // the logs of intents: each one begun (B <id> ...) was ended (E <id>)
             Set<String> open = new TreeSet<>();
             for (Path log : logs) {
-                for (String line : Files.readAllLines(log)) {
+                String text = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
+                // a line counts with its line break (as the archive reads it)
+                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
                     String[] f = line.split("\t");
                     if (f[0].equals("B")) {
                         open.add(f[1]);

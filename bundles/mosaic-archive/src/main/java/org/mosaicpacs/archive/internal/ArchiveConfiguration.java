@@ -54,7 +54,7 @@ public @interface ArchiveConfiguration {
     boolean checkAtStart() default true;
 
     @AttributeDefinition(name = "Journal directory",
-            description = "Where the ingest journal lives (one small file per instance in flight). "
+            description = "Where the ingest journal lives (a log of the instances in flight, and the spool of long headers). "
                     + "${mosaic.data} is replaced by the system property mosaic.data.")
     String journalDirectory() default "${mosaic.data}/ingest";
 }

@@ -7,15 +7,19 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ingest journal: for each instance in flight, an intent recorded before its bytes are written to storage and
@@ -24,17 +28,23 @@ import java.util.UUID;
  * to.
  *
  * <p>The intents of one journal (one activation of the archive) are lines appended to its own log,
- * {@code intents-<run>.log}: {@code B} (begin, with the backend, key and UIDs) and {@code E} (end), one
- * {@code write} each, every line ended by a line break. Until 2026-12-01 each intent was a file of its own, created
- * and deleted per instance: two inode changes per instance, which the file system paid in CPU. The journal holds
- * an exclusive lock on its log from its first intent until it is closed and none of its intents is open; then the
- * log is deleted. Meanwhile the log is emptied whenever no intent is open and it has grown past
- * {@link #COMPACT_BYTES}, and rewritten with only the open intents when it has grown past four times that.
+ * {@code intents-<run>[-<generation>].log}: {@code B} (begin, with the backend, key and UIDs) and {@code E} (end),
+ * one {@code write} each, every line ended by a line break. Until 2026-12-01 each intent was a file of its own,
+ * created and deleted per instance: two inode changes per instance, which the file system paid in CPU. A journal
+ * is live from its creation until it is closed and none of its intents is open; then its log is deleted. Meanwhile
+ * the log is emptied whenever no intent is open and it has grown past {@link #COMPACT_BYTES}, and replaced by a log
+ * of the next generation holding only the open intents when it has grown past four times that (the new log is
+ * written before the old one is deleted: a crash in between leaves an intent twice, which is harmless).
  *
- * <p>{@link #leftOver()} (when the archive starts) takes over the logs that no journal holds (their process ended:
- * a crash or a stop), here and in any other process: each intent begun and not ended becomes a file
- * {@code <uuid>.intent} (the older form, still read), so that reconciling one is deleting its file. A log still
- * held, by a journal of this process that waits for its last ingests (a bundle update), is left to it.
+ * <p>{@link #leftOver()} (when the archive starts) takes over the logs of journals that are not live (their run
+ * ended: a crash, a stop): each intent begun and not ended becomes a file {@code <uuid>.intent} (the older form,
+ * still read; flushed, with its folder, before the log is deleted), so that reconciling one is deleting its file.
+ * The logs and spool files of a journal of this process that is still live (a bundle update while an ingest runs)
+ * are left to it. The journal also takes an exclusive file lock on its log, a best effort against a second process
+ * using the same directory (not a supported set-up: the index, in its own directory, is not shared either).
+ *
+ * <p>An intent the archive could not settle (the delete of a failed copy failed) is kept: no longer waited for,
+ * never ended, so that the next start reconciles it; its log is then left, unlocked, when the journal closes.
  *
  * <p>An intent is not flushed (no fsync): it serves only the garbage collection of copies that were never
  * acknowledged. The acknowledgement of an instance waits for its object (fsync of the object and of its folder) and
@@ -64,7 +74,10 @@ final class IngestJournal implements AutoCloseable {
     private final Path directory;
     /** Names this journal's log and intents apart from those of other runs. */
     private final String run = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-    private final Path log;
+    /** The runs of the journals of this process that are live (their logs and spool files are theirs). */
+    private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+    private Path log;
+    private int generation;
     private FileChannel channel;
     private FileLock lock;
     private long size;
@@ -74,10 +87,18 @@ final class IngestJournal implements AutoCloseable {
     private long nextId = 1;
     /** The open intents of this journal, by id (to rewrite the log with them). */
     private final Map<String, Intent> open = new LinkedHashMap<>();
+    /** Intents kept for the next start (see {@link #keep}). */
+    private final Map<String, Intent> kept = new LinkedHashMap<>();
 
     IngestJournal(Path directory) throws IOException {
         this.directory = Files.createDirectories(directory);
         this.log = directory.resolve(LOG_PREFIX + run + LOG_SUFFIX);
+        LIVE.add(run);
+    }
+
+    /** The prefix of this journal's spool files ({@code stream-<run>-}). */
+    String spoolPrefix() {
+        return "stream-" + run + "-";
     }
 
     Path directory() {
@@ -85,7 +106,7 @@ final class IngestJournal implements AutoCloseable {
     }
 
     /** This journal's log (tests). */
-    Path log() {
+    synchronized Path log() {
         return log;
     }
 
@@ -127,7 +148,7 @@ final class IngestJournal implements AutoCloseable {
             try {
                 if (open.isEmpty() && closed) {
                     release();
-                } else if (open.isEmpty() && size > COMPACT_BYTES) {
+                } else if (open.isEmpty() && kept.isEmpty() && size > COMPACT_BYTES) {
                     channel.truncate(0);
                     size = 0;
                     torn = false;
@@ -139,6 +160,31 @@ final class IngestJournal implements AutoCloseable {
             }
             if (open.isEmpty()) {
                 notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Keeps an intent for the next start's reconciliation (its copy could not be deleted): it is no longer waited
+     * for and never ended.
+     */
+    void keep(Intent intent) {
+        if (intent.file() != null) {
+            return; // a left-over intent's file stays
+        }
+        synchronized (this) {
+            if (open.remove(intent.id()) != null) {
+                kept.put(intent.id(), intent);
+                if (open.isEmpty()) {
+                    notifyAll();
+                    if (closed) {
+                        try {
+                            release();
+                        } catch (IOException e) {
+                            // the log stays: taken over at the next start
+                        }
+                    }
+                }
             }
         }
     }
@@ -162,19 +208,29 @@ final class IngestJournal implements AutoCloseable {
         torn = false;
     }
 
-    /**
-     * Rewrites the log, in place (it stays locked), with only the open intents. A crash in between may lose them:
-     * their objects are then orphans, never acknowledged (see the class comment).
-     */
+    /** Replaces the log by one of the next generation with only the open and kept intents, then deletes it. */
     private void rewrite() throws IOException {
         StringBuilder text = new StringBuilder();
         for (Intent i : open.values()) {
             text.append(beginLine(i));
         }
-        channel.truncate(0);
+        for (Intent i : kept.values()) {
+            text.append(beginLine(i));
+        }
+        Path old = log;
+        FileChannel oldChannel = channel;
+        channel = null;
+        log = directory.resolve(LOG_PREFIX + run + "-" + ++generation + LOG_SUFFIX);
         size = 0;
         torn = false;
-        append(text.toString());
+        try {
+            append(text.toString());
+            Files.deleteIfExists(old); // still locked: no one takes it over in between
+        } finally {
+            if (oldChannel != null) {
+                oldChannel.close();
+            }
+        }
     }
 
     /** Waits until no intent of this journal is open; false when {@code millis} passed first. */
@@ -211,11 +267,19 @@ final class IngestJournal implements AutoCloseable {
     synchronized void abandon() throws IOException {
         closed = true;
         releaseChannel();
+        LIVE.remove(run);
     }
 
+    /** The journal's end: its log is deleted (still locked), unless it keeps intents for the next start. */
     private void release() throws IOException {
-        releaseChannel();
-        Files.deleteIfExists(log);
+        try {
+            if (kept.isEmpty()) {
+                Files.deleteIfExists(log);
+            }
+        } finally {
+            releaseChannel();
+            LIVE.remove(run);
+        }
     }
 
     private void releaseChannel() throws IOException {
@@ -236,16 +300,21 @@ final class IngestJournal implements AutoCloseable {
     List<Intent> leftOver() throws IOException {
         try (DirectoryStream<Path> spooled = Files.newDirectoryStream(directory, "stream-*.part")) {
             for (Path f : spooled) {
-                Files.deleteIfExists(f);
+                if (!LIVE.contains(runOf(f, "stream-"))) {
+                    Files.deleteIfExists(f);
+                }
             }
         }
+        boolean tookOver = false;
         try (DirectoryStream<Path> logs = Files.newDirectoryStream(directory, LOG_PREFIX + "*" + LOG_SUFFIX)) {
             for (Path f : logs) {
-                if (f.equals(log)) {
-                    continue;
+                if (!LIVE.contains(runOf(f, LOG_PREFIX))) {
+                    tookOver |= takeOver(f);
                 }
-                takeOver(f);
             }
+        }
+        if (tookOver) {
+            syncDirectory();
         }
         List<Intent> list = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
@@ -263,23 +332,60 @@ final class IngestJournal implements AutoCloseable {
         return list;
     }
 
-    /** Turns the open intents of a log no journal holds into files, then deletes it; a log still held is left. */
-    private void takeOver(Path other) throws IOException {
+    /** The run in a log's or spool file's name ({@code <prefix><run>[-...]}). */
+    private static String runOf(Path file, String prefix) {
+        String name = file.getFileName().toString().substring(prefix.length());
+        int end = 0;
+        while (end < name.length() && Character.digit(name.charAt(end), 16) >= 0) {
+            end++;
+        }
+        return name.substring(0, end);
+    }
+
+    /**
+     * Turns the open intents of a log whose journal is gone into files (flushed), then deletes it; a log locked by
+     * another process is left, and so is one deleted meanwhile. Returns whether intent files were written and a
+     * log deleted (the folder then needs a flush).
+     */
+    private boolean takeOver(Path other) throws IOException {
         try (FileChannel ch = FileChannel.open(other, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock held;
             try {
                 held = ch.tryLock();
             } catch (OverlappingFileLockException e) {
-                held = null; // a journal of this process still waits for its ingests
+                held = null;
             }
             if (held == null) {
-                return;
+                return false;
             }
-            for (String[] f : openIntents(Files.readAllBytes(other)).values()) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(ch.size(), Integer.MAX_VALUE - 8));
+            while (bytes.hasRemaining() && ch.read(bytes) >= 0) {
+                // read through the locked channel
+            }
+            for (String[] f : openIntents(Arrays.copyOf(bytes.array(), bytes.position())).values()) {
                 Path file = directory.resolve(UUID.randomUUID() + SUFFIX);
-                Files.writeString(file, String.join("\n", f[2], f[3], f[4], f[5], f[6]) + "\n", StandardCharsets.UTF_8);
+                try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer text = ByteBuffer.wrap((String.join("\n", f[2], f[3], f[4], f[5], f[6]) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                    while (text.hasRemaining()) {
+                        out.write(text);
+                    }
+                    out.force(true); // the intents survived a crash: a power cut at this start must not lose them
+                }
             }
-            Files.delete(other);
+            syncDirectory(); // the intent files' names, before the log goes
+            Files.deleteIfExists(other);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // its journal ended meanwhile and deleted it
+        }
+    }
+
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some platforms cannot open a folder; the names are then as durable as they get
         }
     }
 

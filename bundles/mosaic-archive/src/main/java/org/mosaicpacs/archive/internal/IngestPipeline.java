@@ -210,7 +210,7 @@ final class IngestPipeline implements IngestService {
     private IngestResult spooled(HeaderRecorder recorder, InputStream rest, Origin origin, Judged judged) {
         Path spool;
         try {
-            spool = Files.createTempFile(journal.directory(), "stream-", ".part");
+            spool = Files.createTempFile(journal.directory(), journal.spoolPrefix(), ".part");
         } catch (IOException e) {
             return IngestResult.of(Outcome.STORAGE_UNAVAILABLE, "cannot spool: " + e.getMessage());
         }
@@ -331,7 +331,7 @@ final class IngestPipeline implements IngestService {
         return coerced;
     }
 
-    /** Opens the bytes to store; called once, after the journal intent is durable. */
+    /** Opens the bytes to store; called once, after the journal intent is recorded. */
     @FunctionalInterface
     private interface Data {
         InputStream open() throws IOException;
@@ -434,6 +434,8 @@ final class IngestPipeline implements IngestService {
             // a failed write leaves nothing under the key (the backend's contract); make sure of it
             if (e instanceof ObjectExistsException || deleteQuietly(backend, key)) {
                 journal.end(intent);
+            } else {
+                journal.keep(intent); // for the next start's reconciliation
             }
             if (source != null && source.failure != null) {
                 LOG.info("{}: the received data failed while it was stored: {}", sop, source.failure.getMessage());
@@ -450,6 +452,8 @@ final class IngestPipeline implements IngestService {
             LOG.warn("indexing {} failed; deleting its stored copy", sop, e);
             if (deleteQuietly(backend, key)) {
                 journal.end(intent);
+            } else {
+                journal.keep(intent); // for the next start's reconciliation
             }
             boolean invalid = e instanceof IndexException ie && ie.isInvalidRequest();
             return IngestResult.of(invalid ? Outcome.INVALID : Outcome.PROCESSING_FAILURE,

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,15 +159,43 @@ class IngestJournalTest {
     void twoJournalsInOneDirectoryKeepTheirIntentsApart() throws IOException {
         IngestJournal a = new IngestJournal(dir);
         IngestJournal b = new IngestJournal(dir);
-        b.begin("fs", "kept-open", "1.2", "1.2.3", "1.2.3.4");
+        b.begin("fs", "b-open", "1.2", "1.2.3", "1.2.3.4");
+        a.begin("fs", "a-open", "1.2", "1.2.3", "1.2.3.5");
+        Path first = a.log();
         String key = "k".repeat(200);
-        for (int i = 0; i < 30_000; i++) { // a's log is emptied and rewritten many times over
+        for (int i = 0; i < 30_000; i++) { // with one intent open throughout, a's log is replaced many times over
             a.end(a.begin("fs", key + i, "1.2", "1.2.3", "1.2.3." + i));
         }
-        assertEquals(List.of("kept-open"), IngestJournal.openOnDisk(dir));
+        assertFalse(a.log().equals(first), "a's log was replaced by a later generation");
+        assertFalse(Files.exists(first), "and the earlier one deleted");
+        assertEquals(Set.of("a-open", "b-open"), Set.copyOf(IngestJournal.openOnDisk(dir)));
         a.abandon();
         b.abandon();
-        assertEquals(List.of("kept-open"),
+        assertEquals(Set.of("a-open", "b-open"), new IngestJournal(dir).leftOver().stream()
+                .map(IngestJournal.Intent::key).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void anIntentKeptForTheNextStartIsNotWaitedForAndSurvivesTheClose() throws Exception {
+        IngestJournal journal = new IngestJournal(dir);
+        IngestJournal.Intent intent = journal.begin("fs", "undeletable", "1.2", "1.2.3", "1.2.3.4");
+        journal.keep(intent); // its failed copy could not be deleted
+        assertTrue(journal.awaitIdle(0), "nothing in progress to wait for");
+        journal.close();
+        assertTrue(Files.exists(journal.log()), "the log stays for the next start");
+        assertEquals(List.of("undeletable"),
                 new IngestJournal(dir).leftOver().stream().map(IngestJournal.Intent::key).toList());
+    }
+
+    @Test
+    void theSpoolOfALiveJournalIsLeftToItAndADeadOnesIsRemoved() throws IOException {
+        IngestJournal live = new IngestJournal(dir);
+        IngestJournal dead = new IngestJournal(dir);
+        Path liveSpool = Files.createTempFile(dir, live.spoolPrefix(), ".part");
+        Path deadSpool = Files.createTempFile(dir, dead.spoolPrefix(), ".part");
+        dead.abandon();
+        new IngestJournal(dir).leftOver();
+        assertTrue(Files.exists(liveSpool), "a stream still being spooled (a bundle update meanwhile)");
+        assertFalse(Files.exists(deadSpool), "a half-spooled stream of a crashed run");
     }
 }
