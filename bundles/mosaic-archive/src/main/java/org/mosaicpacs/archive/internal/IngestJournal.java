@@ -147,8 +147,11 @@ final class IngestJournal implements AutoCloseable {
             }
             try {
                 if (open.isEmpty() && closed) {
+                    if (!kept.isEmpty()) {
+                        append("E\t" + intent.id() + "\n"); // the log stays for the kept ones
+                    }
                     release();
-                } else if (open.isEmpty() && kept.isEmpty() && size > COMPACT_BYTES) {
+                } else if (open.isEmpty() && kept.isEmpty() && size > COMPACT_BYTES && channel != null) {
                     channel.truncate(0);
                     size = 0;
                     torn = false;
