@@ -124,15 +124,16 @@ public final class ArchiveIngestService implements IngestService, HealthIndicato
 
     /**
      * Waits (at most {@link #DRAIN_SECONDS}) for the ingests in progress, which took this service before it was
-     * unregistered, to end their intents: the next instance of this component (a bundle update, a restart of the
-     * component) reads the journal's open intents as left over by a crash, and would delete their objects.
+     * unregistered, then closes the journal: no intent begins after that, and the journal's log stays its own (the
+     * next instance of this component leaves it alone) until the last ingest in progress has ended its intent.
      */
     @Deactivate
     void deactivate() {
         closed = true;
         try {
             if (!journal.awaitIdle(DRAIN_SECONDS * 1000L)) {
-                LOG.warn("ingests still in progress after {} s; the next start reconciles them", DRAIN_SECONDS);
+                LOG.warn("ingests still in progress after {} s; they finish on their own, new ones are refused",
+                        DRAIN_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -79,7 +79,6 @@ final class IngestJournal implements AutoCloseable {
     private Path log;
     private int generation;
     private FileChannel channel;
-    private FileLock lock;
     private long size;
     /** A write failed part-way: the next line starts with a line break, so that it is not glued to the torn one. */
     private boolean torn;
@@ -200,7 +199,7 @@ final class IngestJournal implements AutoCloseable {
         if (channel == null) {
             channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            lock = channel.lock();
+            channel.lock(); // held until the channel is closed
             size = channel.size();
         }
         ByteBuffer buf = ByteBuffer.wrap(((torn ? "\n" : "") + line).getBytes(StandardCharsets.UTF_8));
@@ -291,7 +290,6 @@ final class IngestJournal implements AutoCloseable {
                 channel.close(); // releases the lock
             } finally {
                 channel = null;
-                lock = null;
             }
         }
     }
@@ -308,16 +306,12 @@ final class IngestJournal implements AutoCloseable {
                 }
             }
         }
-        boolean tookOver = false;
         try (DirectoryStream<Path> logs = Files.newDirectoryStream(directory, LOG_PREFIX + "*" + LOG_SUFFIX)) {
             for (Path f : logs) {
                 if (!LIVE.contains(runOf(f, LOG_PREFIX))) {
-                    tookOver |= takeOver(f);
+                    takeOver(f);
                 }
             }
-        }
-        if (tookOver) {
-            syncDirectory();
         }
         List<Intent> list = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
@@ -347,10 +341,9 @@ final class IngestJournal implements AutoCloseable {
 
     /**
      * Turns the open intents of a log whose journal is gone into files (flushed), then deletes it; a log locked by
-     * another process is left, and so is one deleted meanwhile. Returns whether intent files were written and a
-     * log deleted (the folder then needs a flush).
+     * another process is left, and so is one deleted meanwhile.
      */
-    private boolean takeOver(Path other) throws IOException {
+    private void takeOver(Path other) throws IOException {
         try (FileChannel ch = FileChannel.open(other, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock held;
             try {
@@ -359,7 +352,7 @@ final class IngestJournal implements AutoCloseable {
                 held = null;
             }
             if (held == null) {
-                return false;
+                return;
             }
             ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(ch.size(), Integer.MAX_VALUE - 8));
             while (bytes.hasRemaining() && ch.read(bytes) >= 0) {
@@ -378,9 +371,8 @@ final class IngestJournal implements AutoCloseable {
             }
             syncDirectory(); // the intent files' names, before the log goes
             Files.deleteIfExists(other);
-            return true;
         } catch (NoSuchFileException e) {
-            return false; // its journal ended meanwhile and deleted it
+            // its journal ended meanwhile and deleted it
         }
     }
 
